@@ -1,0 +1,134 @@
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+
+handle_validator = RegexValidator(
+    r"^[A-Za-z0-9_.-]{3,40}$",
+    "A handle is 3 to 40 letters, digits, dots, dashes or underscores.",
+)
+
+
+class Artist(models.Model):
+    """A tester. Known publicly by a pseudonymous handle unless they opt in to a public name."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="artist"
+    )
+    handle = models.CharField(max_length=40, unique=True, validators=[handle_validator])
+    public_name = models.CharField(max_length=120, blank=True)
+    show_public_name = models.BooleanField(
+        default=False, help_text="The artist opted in to being shown by their public name."
+    )
+    disciplines = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    country = models.CharField(
+        max_length=2,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z]{2}$", "Use a two-letter ISO 3166 country code such as FR.")],
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["handle"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("handle"), name="artist_handle_unique_ci", violation_error_message="This handle is taken."
+            ),
+            models.CheckConstraint(
+                condition=Q(handle__regex=r"^[A-Za-z0-9_.-]{3,40}$"),
+                name="artist_handle_format",
+                violation_error_message="A handle is 3 to 40 letters, digits, dots, dashes or underscores.",
+            ),
+            models.CheckConstraint(
+                condition=Q(show_public_name=False) | ~Q(public_name=""),
+                name="artist_public_name_when_shown",
+                violation_error_message="Give a public name before choosing to show it.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.handle
+
+    @property
+    def display_name(self) -> str:
+        """What others may see: the public name only when the artist opted in."""
+        if self.show_public_name and self.public_name:
+            return self.public_name
+        return self.handle
+
+
+class Work(models.Model):
+    """A creation an artist submitted to a program for approval."""
+
+    class Medium(models.TextChoices):
+        VIDEO = "video", "Video"
+        IMAGE = "image", "Image"
+        AUDIO = "audio", "Audio"
+        TEXT = "text", "Text"
+        MIXED = "mixed", "Mixed media"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        SHOWCASED = "showcased", "Showcased"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    enrollment = models.ForeignKey("programs.Enrollment", on_delete=models.CASCADE, related_name="works")
+    title = models.CharField(max_length=200)
+    medium = models.CharField(max_length=16, choices=Medium.choices, default=Medium.VIDEO)
+    description = models.TextField(blank=True)
+    submitted_at = models.DateTimeField()
+    # The outcome and time of the first decision, kept in step by artists.services.record_decision.
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, editable=False)
+    first_decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="pending", first_decided_at__isnull=True)
+                | (~Q(status="pending") & Q(first_decided_at__gte=F("submitted_at"))),
+                name="work_status_matches_first_decision",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["enrollment", "submitted_at"]),
+            models.Index(fields=["status", "submitted_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ApprovalDecision(models.Model):
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        SHOWCASED = "showcased", "Showcased"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="decisions")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    decided_at = models.DateTimeField()
+    reason = models.TextField(blank=True, help_text="The reason given; blank when none was given.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=["approved", "rejected", "changes_requested", "showcased", "withdrawn"]),
+                name="decision_outcome_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["work", "decided_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} {self.decided_at:%Y-%m-%d}"

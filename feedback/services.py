@@ -1,0 +1,154 @@
+"""Writes for what artists gave and got: contributions and compensations with allocations."""
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from feedback.models import Compensation, CompensationAllocation, Contribution
+from programs.models import Enrollment
+from tracker.validation import not_before_opening, not_in_future
+
+CENT = Decimal("0.01")
+
+
+def _as_decimal(value, field: str) -> Decimal:
+    if isinstance(value, float | bool):
+        # Money and hours are never floats: a float has already lost the exact value.
+        raise ValidationError({field: "Give an exact decimal number, such as 12.50."})
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError({field: f"{value!r} is not a number."}) from None
+    if not number.is_finite():
+        raise ValidationError({field: "Give a finite number."})
+    return number
+
+
+def _check_enrollment_has_access(enrollment: Enrollment, field: str) -> None:
+    if enrollment.granted_on is None:
+        raise ValidationError({field: "Record when access to this program was granted first."})
+
+
+@transaction.atomic
+def log_contribution(
+    *,
+    enrollment: Enrollment,
+    kind: str,
+    title: str,
+    hours_spent,
+    occurred_on: dt.date,
+    requested_by_program: bool = False,
+    description: str = "",
+) -> Contribution:
+    """Log one piece of work an artist gave a program (0 < hours ≤ 24, dated, not in the future)."""
+    hours = _as_decimal(hours_spent, "hours_spent")
+    not_in_future(occurred_on, "occurred_on")
+    not_before_opening(enrollment.program, occurred_on, "occurred_on")
+    _check_enrollment_has_access(enrollment, "enrollment")
+    contribution = Contribution(
+        enrollment=enrollment,
+        kind=kind,
+        title=(title or "").strip(),
+        description=(description or "").strip(),
+        hours_spent=hours,
+        occurred_on=occurred_on,
+        requested_by_program=bool(requested_by_program),
+    )
+    contribution.full_clean()
+    contribution.save()
+    return contribution
+
+
+def split_by_hours(amount: Decimal, contributions: list[Contribution]) -> dict[int, Decimal]:
+    """Split an amount across contributions in proportion to their hours, to the cent.
+
+    Shares are rounded down and the cents left over go to the largest contributions
+    first, so the parts always add up to exactly the amount.
+    """
+    total_hours = sum((c.hours_spent for c in contributions), Decimal(0))
+    shares = {c.pk: (amount * c.hours_spent / total_hours).quantize(CENT, ROUND_DOWN) for c in contributions}
+    leftover = int((amount - sum(shares.values())) / CENT)
+    for c in sorted(contributions, key=lambda c: (-c.hours_spent, c.pk))[:leftover]:
+        shares[c.pk] += CENT
+    return shares
+
+
+@transaction.atomic
+def record_compensation(
+    *,
+    enrollment: Enrollment,
+    kind: str,
+    amount,
+    paid_on: dt.date,
+    contributions: Iterable[Contribution | int] = (),
+    allocations: Mapping[int, object] | None = None,
+    note: str = "",
+) -> Compensation:
+    """Record a payment or thing of value and what it paid for.
+
+    `contributions` lists what it pays for; the amount is split across them by hours.
+    `allocations` maps contribution id → amount instead, for artists who know the split.
+    Allocations never add up to more than the amount, and only pay for contributions of
+    the same enrollment; the database enforces both as well.
+    """
+    value = _as_decimal(amount, "amount")
+    if value < 0:
+        raise ValidationError({"amount": "The amount cannot be negative."})
+    not_in_future(paid_on, "paid_on")
+    _check_enrollment_has_access(enrollment, "enrollment")
+    compensation = Compensation(
+        enrollment=enrollment, kind=kind, amount=value, paid_on=paid_on, note=(note or "").strip()
+    )
+    compensation.full_clean()
+
+    if allocations is not None and contributions:
+        raise ValidationError({"contributions": "Give either the contributions or the allocations, not both."})
+    if allocations is not None:
+        wanted_ids = [_as_id(key) for key in allocations]
+        parts = {_as_id(key): _as_decimal(part, "allocations") for key, part in allocations.items()}
+    else:
+        wanted_ids = [_as_id(c) for c in contributions]
+        parts = None
+    if len(set(wanted_ids)) != len(wanted_ids):
+        raise ValidationError({"contributions": "A contribution is listed twice."})
+
+    paid_for = list(Contribution.objects.filter(pk__in=wanted_ids, enrollment=enrollment))
+    missing = sorted(set(wanted_ids) - {c.pk for c in paid_for})
+    if missing:
+        raise ValidationError(
+            {"contributions": f"No contribution of yours in this program has id {', '.join(map(str, missing))}."}
+        )
+    if parts is None:
+        parts = split_by_hours(value, paid_for) if paid_for else {}
+    else:
+        if any(part < 0 for part in parts.values()):
+            raise ValidationError({"allocations": "An allocation cannot be negative."})
+        if any(part != part.quantize(CENT) for part in parts.values()):
+            raise ValidationError({"allocations": "Allocations are amounts in cents: at most 2 decimal places."})
+        if sum(parts.values(), Decimal(0)) > value:
+            raise ValidationError(
+                {"allocations": f"The allocations add up to {sum(parts.values())}, more than the amount {value}."}
+            )
+
+    compensation.save()
+    try:
+        with transaction.atomic():
+            CompensationAllocation.objects.bulk_create(
+                CompensationAllocation(compensation=compensation, contribution_id=pk, amount=part)
+                for pk, part in parts.items()
+            )
+    except IntegrityError:
+        raise ValidationError({"allocations": "These allocations do not fit this compensation."}) from None
+    return compensation
+
+
+def _as_id(value) -> int:
+    if isinstance(value, Contribution):
+        return value.pk
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationError({"contributions": f"{value!r} is not a contribution id."}) from None

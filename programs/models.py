@@ -1,0 +1,215 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+
+
+class Organization(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    valuation_usd = models.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Latest reported valuation in US dollars, if known.",
+    )
+    website = models.URLField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valuation_usd__isnull=True) | Q(valuation_usd__gte=0),
+                name="organization_valuation_not_negative",
+                violation_error_message="Valuation cannot be negative.",
+            ),
+            models.UniqueConstraint(Lower("name"), name="organization_name_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Program(models.Model):
+    class Status(models.TextChoices):
+        ANNOUNCED = "announced", "Announced"
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+        CLOSED = "closed", "Closed"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="programs")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ANNOUNCED)
+    description = models.TextField(blank=True)
+    opened_on = models.DateField(null=True, blank=True, help_text="First day testers had access.")
+    closed_on = models.DateField(null=True, blank=True)
+    currency = models.CharField(
+        max_length=3,
+        default="USD",
+        validators=[RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 code such as USD.")],
+    )
+    reference_hourly_rate = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Fair hourly rate for this program; the FAIR_HOURLY_RATE setting when blank.",
+    )
+    payment_terms_days = models.PositiveIntegerField(
+        default=30, help_text="Days within which the program promises to pay for work."
+    )
+    approval_sla_days = models.PositiveIntegerField(
+        default=14, help_text="Days within which the program promises to decide on a submitted work."
+    )
+    responsible_use_definition = models.TextField(blank=True)
+    confidential_content_definition = models.TextField(blank=True)
+    promotion_required = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reference_hourly_rate__isnull=True) | Q(reference_hourly_rate__gte=0),
+                name="program_reference_rate_not_negative",
+                violation_error_message="The reference hourly rate cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(opened_on__isnull=True) | Q(closed_on__gte=F("opened_on")),
+                name="program_closes_after_opening",
+                violation_error_message="A program cannot close before it opened.",
+            ),
+            models.CheckConstraint(
+                condition=Q(currency__regex=r"^[A-Z]{3}$"),
+                name="program_currency_iso_code",
+                violation_error_message="Currency must be a three-letter ISO 4217 code.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["announced", "active", "suspended", "closed"]),
+                name="program_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "status"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def effective_reference_rate(self) -> Decimal:
+        """The program's own reference rate, or the platform default."""
+        if self.reference_hourly_rate is not None:
+            return self.reference_hourly_rate
+        return settings.FAIR_HOURLY_RATE
+
+    @property
+    def terms_defined(self) -> bool:
+        return bool(self.responsible_use_definition.strip() and self.confidential_content_definition.strip())
+
+
+class Enrollment(models.Model):
+    """An artist's tester access to a program. Its status mirrors its latest AccessEvent."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", "Invited"
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+        REVOKED = "revoked", "Revoked"
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="enrollments")
+    artist = models.ForeignKey("artists.Artist", on_delete=models.CASCADE, related_name="enrollments")
+    granted_on = models.DateField(null=True, blank=True)
+    # Kept in step with the latest AccessEvent by programs.services.record_access_event,
+    # the only writer of access events, so dashboards can filter and count by it.
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.INVITED, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["program", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "artist"],
+                name="enrollment_one_per_program_artist",
+                violation_error_message="This artist is already enrolled in this program.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["invited", "active", "suspended", "revoked"]),
+                name="enrollment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["active", "suspended"]) | Q(granted_on__isnull=False),
+                name="enrollment_granted_has_date",
+                violation_error_message="An enrollment with access needs the date access was granted.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["program", "status"]),
+            models.Index(fields=["artist", "program"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.artist} in {self.program}"
+
+
+class AccessEvent(models.Model):
+    """Append-only history of an enrollment's access. Written only by services."""
+
+    class Kind(models.TextChoices):
+        INVITED = "invited", "Invited"
+        GRANTED = "granted", "Granted"
+        SUSPENDED = "suspended", "Suspended"
+        REINSTATED = "reinstated", "Reinstated"
+        REVOKED = "revoked", "Revoked"
+
+    class Actor(models.TextChoices):
+        PROGRAM = "program", "The program"
+        ARTIST = "artist", "The artist"
+        STAFF = "staff", "Tracker staff"
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="access_events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    occurred_at = models.DateTimeField()
+    actor = models.CharField(
+        max_length=16, choices=Actor.choices, default=Actor.PROGRAM, help_text="Who made the change."
+    )
+    reason = models.TextField(blank=True, help_text="The reason stated; blank when none was given.")
+    notice_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Days of notice given before the change; blank when unknown."
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["invited", "granted", "suspended", "reinstated", "revoked"]),
+                name="access_event_kind_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["enrollment", "occurred_at"]),
+            models.Index(fields=["kind", "occurred_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"
+
+    # The enrollment status each kind of event leads to.
+    RESULTING_STATUS = {
+        Kind.INVITED: Enrollment.Status.INVITED,
+        Kind.GRANTED: Enrollment.Status.ACTIVE,
+        Kind.SUSPENDED: Enrollment.Status.SUSPENDED,
+        Kind.REINSTATED: Enrollment.Status.ACTIVE,
+        Kind.REVOKED: Enrollment.Status.REVOKED,
+    }

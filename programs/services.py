@@ -1,0 +1,234 @@
+"""Writes for programs and access: enrol, grant, suspend, reinstate, revoke (one or many).
+
+AccessEvent rows are append-only and written only here; each write moves the enrollment's
+stored status to what its latest event says, in the same transaction.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from programs.models import AccessEvent, Enrollment, Program
+from tracker.validation import not_before_opening, not_in_future, require_aware
+
+Kind = AccessEvent.Kind
+Status = Enrollment.Status
+
+# Which events may follow an enrollment's current status.
+ALLOWED_EVENTS: dict[str, set[str]] = {
+    Status.INVITED: {Kind.GRANTED, Kind.REVOKED},
+    Status.ACTIVE: {Kind.SUSPENDED, Kind.REVOKED},
+    Status.SUSPENDED: {Kind.REINSTATED, Kind.REVOKED},
+    Status.REVOKED: {Kind.REINSTATED},
+}
+# An artist who logs a program they tested often knows only the day access was granted.
+FIRST_EVENTS = {Kind.INVITED, Kind.GRANTED}
+
+
+def _start_of_day(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+
+
+def _check_notice(notice_days: int | None) -> None:
+    if notice_days is None:
+        return
+    if isinstance(notice_days, bool) or not isinstance(notice_days, int) or notice_days < 0:
+        raise ValidationError({"notice_days": "Notice is a whole number of days, 0 or more."})
+
+
+@transaction.atomic
+def enrol_artist(
+    *,
+    program: Program,
+    artist,
+    granted_on: dt.date | None = None,
+    invited_at: dt.datetime | None = None,
+    recorded_by=None,
+) -> Enrollment:
+    """Enrol an artist in a program. With `granted_on`, access is granted on that day too."""
+    if invited_at is not None:
+        not_in_future(invited_at, "invited_at")
+    if granted_on is not None:
+        not_in_future(granted_on, "granted_on")
+        not_before_opening(program, granted_on, "granted_on")
+    if Enrollment.objects.filter(program=program, artist=artist).exists():
+        raise ValidationError({"program": f"{artist} is already enrolled in {program}."})
+    enrollment = Enrollment(program=program, artist=artist)
+    enrollment.full_clean(exclude=["status", "granted_on"], validate_unique=False)
+    try:
+        with transaction.atomic():
+            enrollment.save()
+    except IntegrityError:
+        # Another request enrolled the same artist between the check and the insert.
+        raise ValidationError({"program": f"{artist} is already enrolled in {program}."}) from None
+
+    if invited_at is None and granted_on is None:
+        invited_at = timezone.now()
+    if invited_at is not None:
+        record_access_event(enrollment=enrollment, kind=Kind.INVITED, occurred_at=invited_at, recorded_by=recorded_by)
+    if granted_on is not None:
+        grant_access(enrollment=enrollment, granted_on=granted_on, recorded_by=recorded_by)
+    enrollment.refresh_from_db()
+    return enrollment
+
+
+def grant_access(*, enrollment: Enrollment, granted_on: dt.date, recorded_by=None) -> AccessEvent:
+    """Grant tester access on a day; the enrollment becomes active."""
+    not_in_future(granted_on, "granted_on")
+    not_before_opening(enrollment.program, granted_on, "granted_on")
+    occurred_at = _start_of_day(granted_on)
+    latest = enrollment.access_events.order_by("-occurred_at", "-id").first()
+    if latest is not None and latest.occurred_at > occurred_at:
+        # An invitation logged with a time later on the same day still precedes the grant.
+        occurred_at = max(occurred_at, latest.occurred_at)
+    return record_access_event(
+        enrollment=enrollment, kind=Kind.GRANTED, occurred_at=occurred_at, recorded_by=recorded_by
+    )
+
+
+@transaction.atomic
+def record_access_event(
+    *,
+    enrollment: Enrollment,
+    kind: str,
+    occurred_at: dt.datetime,
+    reason: str = "",
+    notice_days: int | None = None,
+    actor: str = AccessEvent.Actor.PROGRAM,
+    recorded_by=None,
+) -> AccessEvent:
+    """Append one access event and move the enrollment to the status it leads to."""
+    if kind not in Kind.values:
+        raise ValidationError({"kind": f"Unknown kind of access change {kind!r}; use one of {', '.join(Kind.values)}."})
+    require_aware(occurred_at, "occurred_at")
+    not_in_future(occurred_at, "occurred_at")
+    not_before_opening(enrollment.program, occurred_at, "occurred_at")
+    _check_notice(notice_days)
+
+    given = enrollment
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    latest = enrollment.access_events.order_by("-occurred_at", "-id").first()
+    if latest is None:
+        if kind not in FIRST_EVENTS:
+            raise ValidationError({"kind": "Access starts with an invitation or a grant."})
+    else:
+        if kind not in ALLOWED_EVENTS[enrollment.status]:
+            raise ValidationError(
+                {"kind": f"Access that is {enrollment.status} cannot be {kind}: that change is not possible."}
+            )
+        if occurred_at < latest.occurred_at:
+            raise ValidationError(
+                {
+                    "occurred_at": (
+                        f"The last recorded change was on {latest.occurred_at:%Y-%m-%d %H:%M} UTC; "
+                        "a new change cannot come before it."
+                    )
+                }
+            )
+
+    event = AccessEvent(
+        enrollment=enrollment,
+        kind=kind,
+        occurred_at=occurred_at,
+        reason=(reason or "").strip(),
+        notice_days=notice_days,
+        actor=actor,
+        recorded_by=recorded_by,
+    )
+    event.full_clean()
+    event.save()
+
+    enrollment.status = AccessEvent.RESULTING_STATUS[kind]
+    update_fields = ["status"]
+    if kind in (Kind.GRANTED, Kind.REINSTATED) and enrollment.granted_on is None:
+        enrollment.granted_on = occurred_at.astimezone(dt.UTC).date()
+        update_fields.append("granted_on")
+    enrollment.save(update_fields=update_fields)
+    # The caller's instance shows the new state too.
+    given.status, given.granted_on = enrollment.status, enrollment.granted_on
+    return event
+
+
+def suspend_access(*, enrollment: Enrollment, occurred_at: dt.datetime, reason: str = "", notice_days=None, **kw):
+    return record_access_event(
+        enrollment=enrollment,
+        kind=Kind.SUSPENDED,
+        occurred_at=occurred_at,
+        reason=reason,
+        notice_days=notice_days,
+        **kw,
+    )
+
+
+def reinstate_access(*, enrollment: Enrollment, occurred_at: dt.datetime, reason: str = "", **kw):
+    return record_access_event(
+        enrollment=enrollment, kind=Kind.REINSTATED, occurred_at=occurred_at, reason=reason, **kw
+    )
+
+
+def revoke_access(*, enrollment: Enrollment, occurred_at: dt.datetime, reason: str = "", notice_days=None, **kw):
+    """Revoke one enrollment. A blank reason is allowed: that is itself a finding."""
+    return record_access_event(
+        enrollment=enrollment, kind=Kind.REVOKED, occurred_at=occurred_at, reason=reason, notice_days=notice_days, **kw
+    )
+
+
+@transaction.atomic
+def revoke_many(
+    *,
+    enrollments: Iterable[Enrollment],
+    occurred_at: dt.datetime,
+    reason: str = "",
+    notice_days: int | None = None,
+    actor: str = AccessEvent.Actor.PROGRAM,
+    recorded_by=None,
+) -> int:
+    """Revoke many enrollments at one time, all or nothing. Returns how many were revoked.
+
+    Set-based: one locking read, one bulk insert of events and one status update, so a
+    program-wide revocation of hundreds of testers is three statements.
+    """
+    require_aware(occurred_at, "occurred_at")
+    not_in_future(occurred_at, "occurred_at")
+    _check_notice(notice_days)
+    ids = sorted({e.pk for e in enrollments})
+    if not ids:
+        raise ValidationError({"enrollments": "Choose at least one enrollment to revoke."})
+    locked = list(
+        Enrollment.objects.select_for_update(of=("self",)).filter(pk__in=ids).select_related("program", "artist")
+    )
+    if len(locked) != len(ids):
+        raise ValidationError({"enrollments": "Some of these enrollments no longer exist."})
+    problems = []
+    for enrollment in locked:
+        if Kind.REVOKED not in ALLOWED_EVENTS[enrollment.status]:
+            problems.append(f"{enrollment} is already {enrollment.status}")
+        elif enrollment.program.opened_on and occurred_at.astimezone(dt.UTC).date() < enrollment.program.opened_on:
+            problems.append(f"{enrollment.program} had not opened yet")
+    later = (
+        AccessEvent.objects.filter(enrollment_id__in=ids, occurred_at__gt=occurred_at)
+        .select_related("enrollment__artist", "enrollment__program")
+        .first()
+    )
+    if later is not None:
+        problems.append(f"{later.enrollment} has a later change on {later.occurred_at:%Y-%m-%d}")
+    if problems:
+        raise ValidationError({"enrollments": [f"Nothing was revoked: {p}." for p in problems]})
+
+    reason = (reason or "").strip()
+    AccessEvent.objects.bulk_create(
+        AccessEvent(
+            enrollment_id=pk,
+            kind=Kind.REVOKED,
+            occurred_at=occurred_at,
+            reason=reason,
+            notice_days=notice_days,
+            actor=actor,
+            recorded_by=recorded_by,
+        )
+        for pk in ids
+    )
+    return Enrollment.objects.filter(pk__in=ids).update(status=Status.REVOKED)
