@@ -1,0 +1,14 @@
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+# collectstatic needs settings but no database connection.
+RUN SECRET_KEY=collectstatic-only DATABASE_URL=postgresql://build@localhost/build \
+    python manage.py collectstatic --noinput
+RUN useradd --create-home tracker
+USER tracker
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

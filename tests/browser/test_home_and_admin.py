@@ -1,0 +1,48 @@
+import pytest
+
+from tests import factories
+
+pytestmark = pytest.mark.browser
+
+
+def test_visitor_sees_programs_on_the_home_page(page, screenshot, settings):
+    settings.MIN_GROUP_SIZE = 2
+    program = factories.ProgramFactory(name="Moving Pictures Preview", organization__name="Frontier Labs")
+    for _ in range(2):
+        factories.ContributionFactory(enrollment=factories.EnrollmentFactory(program=program), hours_spent="3.5")
+    factories.ProgramFactory(name="Quiet Beta")
+
+    page.goto("/")
+
+    table = page.get_by_role("table")
+    row = table.get_by_role("row").filter(has_text="Moving Pictures Preview")
+    assert "Frontier Labs" in row.inner_text()
+    assert row.get_by_role("cell").nth(-1).inner_text() == "7"
+    assert "figures are hidden to protect them" in table.get_by_role("row").filter(has_text="Quiet Beta").inner_text()
+    assert screenshot("home").exists()
+
+
+def test_staff_logs_in_and_finds_a_program_in_the_admin(page, screenshot):
+    factories.UserFactory(username="curator", is_staff=True, is_superuser=True)
+    factories.ProgramFactory(name="Moving Pictures Preview")
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("curator")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Admin").click()
+    page.get_by_role("link", name="Programs").first.click()
+
+    assert page.get_by_role("link", name="Moving Pictures Preview").is_visible()
+    screenshot("admin-programs")
+
+
+def test_wrong_password_shows_an_error(page):
+    factories.UserFactory(username="curator")
+
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("curator")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Log in").click()
+
+    assert "enter a correct username and password" in page.get_by_role("alert").first.inner_text()
