@@ -11,3 +11,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# One test database per test run, so parallel runs on one server never drop each other's.
+DATABASES["default"]["TEST"] = {"NAME": f"test_tracker_{os.getpid()}"}  # noqa: F405
