@@ -35,7 +35,9 @@ def _pg_ctl(data_dir: Path, *args: str) -> int:
     import os
     import subprocess
 
-    from pgserver._commands import POSTGRES_BIN_PATH
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from pgserver._commands import POSTGRES_BIN_PATH
 
     command = [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(data_dir), *args]
     if os.geteuid() == 0:
