@@ -1,1 +1,230 @@
-from django.contrib import admin  # noqa: F401  (admin registrations arrive next)
+"""Admin for organizations, programs and their terms, enrollments and access history.
+
+Access history is append-only and written only by programs.services, so the admin enrols
+and revokes through those functions and shows AccessEvents read-only.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from programs import services
+from programs.models import AccessEvent, Enrollment, Organization, Program
+
+
+class ReadOnlyTabularInline(admin.TabularInline):
+    """Related rows shown for reference: nothing is added, changed or deleted here."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """For records written only by services: staff may look, not add, change or delete."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form, on the field it names when the form has it."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+class ProgramInline(ReadOnlyTabularInline):
+    model = Program
+    fields = ("name", "status", "opened_on", "currency", "promotion_required")
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "valuation_usd", "website", "program_count")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    inlines = (ProgramInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(program_count=Count("programs"))
+
+    @admin.display(description="Programs", ordering="program_count")
+    def program_count(self, obj):
+        return obj.program_count
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "organization",
+        "status",
+        "opened_on",
+        "currency",
+        "payment_terms_days",
+        "approval_sla_days",
+        "promotion_required",
+        "terms_defined",
+    )
+    list_filter = ("status", "organization", "promotion_required", "currency")
+    list_select_related = ("organization",)
+    search_fields = ("name", "slug", "organization__name")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("organization",)
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "organization", "status", "description")}),
+        ("Dates", {"fields": ("opened_on", "closed_on", "created_at", "updated_at")}),
+        (
+            "Terms",
+            {
+                "fields": (
+                    "currency",
+                    "payment_terms_days",
+                    "approval_sla_days",
+                    "reference_hourly_rate",
+                    "responsible_use_definition",
+                    "confidential_content_definition",
+                    "promotion_required",
+                )
+            },
+        ),
+    )
+
+    @admin.display(description="Terms defined", boolean=True)
+    def terms_defined(self, obj):
+        return obj.terms_defined
+
+
+class _TrialRun(Exception):
+    """Raised to roll back a trial enrolment once it has passed every check."""
+
+
+class EnrollmentAddForm(forms.ModelForm):
+    class Meta:
+        model = Enrollment
+        fields = ("artist", "program", "granted_on")
+        help_texts = {
+            "granted_on": "The day access was granted. Leave blank to record an invitation sent now.",
+        }
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and not self._errors:
+            self._check_with_service()
+
+    def _check_with_service(self):
+        # Enrolment rules live in enrol_artist; trying it in a savepoint that is always rolled
+        # back shows its refusals as form errors. The admin then enrols for real in save_model.
+        try:
+            with transaction.atomic():
+                services.enrol_artist(
+                    program=self.cleaned_data["program"],
+                    artist=self.cleaned_data["artist"],
+                    granted_on=self.cleaned_data.get("granted_on"),
+                )
+                raise _TrialRun
+        except _TrialRun:
+            pass
+        except ValidationError as error:
+            add_service_errors(self, error)
+
+
+class AccessEventInline(ReadOnlyTabularInline):
+    model = AccessEvent
+    fields = ("kind", "occurred_at", "actor", "reason", "notice_days", "recorded_by")
+    ordering = ("occurred_at", "id")
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by")
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(admin.ModelAdmin):
+    list_display = ("artist", "program", "status", "granted_on")
+    list_filter = ("status", "program")
+    list_select_related = ("artist", "program")
+    search_fields = ("artist__handle", "program__name")
+    autocomplete_fields = ("artist", "program")
+    inlines = (AccessEventInline,)
+    actions = ("revoke_selected",)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["artist", "program", "granted_on"]
+        return ["artist", "program", "status", "granted_on", "created_at"]
+
+    def has_change_permission(self, request, obj=None):
+        # An enrollment changes only through access events that programs.services records,
+        # as the revoke action does; its own page is view-only. Status and the grant date
+        # follow from that history.
+        return obj is None and super().has_change_permission(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = EnrollmentAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # Only new enrollments are saved here (existing ones are view-only), and the access
+        # history begins with them; the form has already run the same call as a trial.
+        enrollment = services.enrol_artist(
+            program=obj.program, artist=obj.artist, granted_on=obj.granted_on, recorded_by=request.user
+        )
+        obj.pk = enrollment.pk
+        obj.refresh_from_db()
+        obj._state.adding = False
+
+    @admin.action(description="Revoke selected enrollments", permissions=["change"])
+    def revoke_selected(self, request, queryset):
+        try:
+            revoked = services.revoke_many(
+                enrollments=queryset,
+                occurred_at=timezone.now(),
+                actor=AccessEvent.Actor.STAFF,
+                reason="Revoked by tracker staff in the admin",
+                recorded_by=request.user,
+            )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), level=messages.ERROR)
+            return
+        self.message_user(request, f"Revoked {revoked} enrollment(s).", level=messages.SUCCESS)
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(ViewOnlyAdmin):
+    list_display = ("enrollment", "kind", "occurred_at", "actor", "reason_given", "notice_days")
+    list_filter = ("kind", "actor", "enrollment__program")
+    list_select_related = ("enrollment__artist", "enrollment__program")
+    search_fields = ("enrollment__artist__handle", "enrollment__program__name", "reason")
+    date_hierarchy = "occurred_at"
+
+    @admin.display(description="Reason given", boolean=True)
+    def reason_given(self, obj):
+        return bool(obj.reason)
