@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories
 
@@ -31,9 +32,9 @@ def test_staff_logs_in_and_finds_a_program_in_the_admin(page, screenshot):
     page.get_by_label("Password").fill("correct-horse-battery")
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("link", name="Admin").click()
-    page.get_by_role("link", name="Programs").first.click()
+    page.locator("#content-main").get_by_role("link", name="Programs", exact=True).last.click()
 
-    assert page.get_by_role("link", name="Moving Pictures Preview").is_visible()
+    expect(page.get_by_role("link", name="Moving Pictures Preview")).to_be_visible()
     screenshot("admin-programs")
 
 
@@ -45,4 +46,4 @@ def test_wrong_password_shows_an_error(page):
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Log in").click()
 
-    assert "enter a correct username and password" in page.get_by_role("alert").first.inner_text()
+    expect(page.get_by_role("alert").first).to_contain_text("enter a correct username and password")
