@@ -28,6 +28,14 @@ def create_artist(
         disciplines=[d.strip() for d in disciplines if d and d.strip()],
         country=(country or "").strip().upper(),
     )
+    # The model states these two rules as constraints, which full_clean reports under no field.
+    errors = {}
+    if artist.show_public_name and not artist.public_name:
+        errors["public_name"] = "Give a public name before choosing to show it."
+    if artist.handle and Artist.objects.filter(handle__iexact=artist.handle).exists():
+        errors["handle"] = "This handle is taken."
+    if errors:
+        raise ValidationError(errors)
     artist.full_clean()
     try:
         with transaction.atomic():

@@ -51,6 +51,7 @@ def enrol_artist(
     """Enrol an artist in a program. With `granted_on`, access is granted on that day too."""
     if invited_at is not None:
         not_in_future(invited_at, "invited_at")
+        not_before_opening(program, invited_at, "invited_at")
     if granted_on is not None:
         not_in_future(granted_on, "granted_on")
         not_before_opening(program, granted_on, "granted_on")
@@ -82,8 +83,17 @@ def grant_access(*, enrollment: Enrollment, granted_on: dt.date, recorded_by=Non
     occurred_at = _start_of_day(granted_on)
     latest = enrollment.access_events.order_by("-occurred_at", "-id").first()
     if latest is not None and latest.occurred_at > occurred_at:
+        if latest.occurred_at.astimezone(dt.UTC).date() != granted_on:
+            raise ValidationError(
+                {
+                    "granted_on": (
+                        f"The last recorded change was on {latest.occurred_at:%Y-%m-%d}; "
+                        "access cannot be granted before it."
+                    )
+                }
+            )
         # An invitation logged with a time later on the same day still precedes the grant.
-        occurred_at = max(occurred_at, latest.occurred_at)
+        occurred_at = latest.occurred_at
     return record_access_event(
         enrollment=enrollment, kind=Kind.GRANTED, occurred_at=occurred_at, recorded_by=recorded_by
     )
@@ -194,6 +204,8 @@ def revoke_many(
     require_aware(occurred_at, "occurred_at")
     not_in_future(occurred_at, "occurred_at")
     _check_notice(notice_days)
+    if actor not in AccessEvent.Actor.values:
+        raise ValidationError({"actor": f"Value {actor!r} is not a valid choice."})
     ids = sorted({e.pk for e in enrollments})
     if not ids:
         raise ValidationError({"enrollments": "Choose at least one enrollment to revoke."})
