@@ -186,6 +186,12 @@ class EnrollmentAdmin(admin.ModelAdmin):
         # follow from that history.
         return obj is None and super().has_change_permission(request, obj)
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting an enrollment would take its access history, contributions, works and
+        # payments with it; the record is kept. (This also keeps an artist from being
+        # deleted here with their ledger: erasure has its own service.)
+        return False
+
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
             kwargs["form"] = EnrollmentAddForm

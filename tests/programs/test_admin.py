@@ -312,3 +312,11 @@ def test_access_event_list_filters_by_kind(staff_client, program):
     response = staff_client.get(changelist("accessevent"), {"kind__exact": "revoked"})
 
     assert [(e.enrollment, e.kind) for e in listed(response)] == [(gone, Kind.REVOKED)]
+
+
+def test_staff_cannot_delete_an_enrollment_and_its_history(staff_client, enrollment):
+    response = staff_client.post(reverse("admin:programs_enrollment_delete", args=[enrollment.pk]), {"post": "yes"})
+
+    assert response.status_code == 403
+    assert Enrollment.objects.filter(pk=enrollment.pk).exists()
+    assert enrollment.access_events.exists()
