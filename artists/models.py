@@ -93,8 +93,18 @@ class Work(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="pending", first_decided_at__isnull=True)
-                | (~Q(status="pending") & Q(first_decided_at__gte=F("submitted_at"))),
+                | (
+                    ~Q(status="pending")
+                    & Q(first_decided_at__isnull=False)
+                    & Q(first_decided_at__gte=F("submitted_at"))
+                ),
                 name="work_status_matches_first_decision",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["pending", "approved", "rejected", "changes_requested", "showcased", "withdrawn"]
+                ),
+                name="work_status_valid",
             ),
         ]
         indexes = [

@@ -65,13 +65,16 @@ def log_contribution(
 def split_by_hours(amount: Decimal, contributions: list[Contribution]) -> dict[int, Decimal]:
     """Split an amount across contributions in proportion to their hours, to the cent.
 
-    Shares are rounded down and the cents left over go to the largest contributions
-    first, so the parts always add up to exactly the amount.
+    Shares are rounded down and the cents left over go to the largest remainders first
+    (then the most hours), so the parts always add up to exactly the amount and no part
+    is a cent or more away from its exact share.
     """
     total_hours = sum((c.hours_spent for c in contributions), Decimal(0))
-    shares = {c.pk: (amount * c.hours_spent / total_hours).quantize(CENT, ROUND_DOWN) for c in contributions}
+    exact = {c.pk: amount * c.hours_spent / total_hours for c in contributions}
+    shares = {pk: value.quantize(CENT, ROUND_DOWN) for pk, value in exact.items()}
     leftover = int((amount - sum(shares.values())) / CENT)
-    for c in sorted(contributions, key=lambda c: (-c.hours_spent, c.pk))[:leftover]:
+    by_remainder = sorted(contributions, key=lambda c: (shares[c.pk] - exact[c.pk], -c.hours_spent, c.pk))
+    for c in by_remainder[:leftover]:
         shares[c.pk] += CENT
     return shares
 

@@ -174,8 +174,8 @@ def test_a_contribution_to_an_enrollment_never_granted_is_refused_and_writes_not
         ("10.00", ["1", "1.5", "2.5"], ["2.00", "3.00", "5.00"]),
         ("0.01", ["1", "1", "1"], ["0.01", "0.00", "0.00"]),
         # 0.0033…, 0.01 and 0.0066… round down to 0.00, 0.01, 0.00; the leftover cent goes to
-        # the most hours, not to the largest remainder.
-        ("0.02", ["1", "3", "2"], ["0.00", "0.02", "0.00"]),
+        # the largest remainder (2 hours), not to the most hours.
+        ("0.02", ["1", "3", "2"], ["0.00", "0.01", "0.01"]),
         ("0.00", ["3"], ["0.00"]),
         ("59.99", ["24"], ["59.99"]),
     ],
@@ -203,8 +203,8 @@ def test_split_parts_add_up_to_the_amount_and_are_never_negative(amount, hours):
         part = shares[contribution.pk]
         assert part >= 0
         assert part == part.quantize(CENT)
-        # Rounded down, then at most one leftover cent: never more than a cent from the exact share.
-        assert abs(part - amount * contribution.hours_spent / total_hours) <= CENT
+        # Largest remainders get the leftover cents: every part is within a cent of its exact share.
+        assert abs(part - amount * contribution.hours_spent / total_hours) < CENT
 
 
 # record_compensation
