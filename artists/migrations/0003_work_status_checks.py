@@ -4,23 +4,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('artists', '0002_work_approvaldecision'),
-        ('programs', '0001_initial'),
+        ("artists", "0002_work_approvaldecision"),
+        ("programs", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='work',
-            name='work_status_matches_first_decision',
+            model_name="work",
+            name="work_status_matches_first_decision",
         ),
         migrations.AddConstraint(
-            model_name='work',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('first_decided_at__isnull', True), ('status', 'pending')), models.Q(models.Q(('status', 'pending'), _negated=True), ('first_decided_at__isnull', False), ('first_decided_at__gte', models.F('submitted_at'))), _connector='OR'), name='work_status_matches_first_decision'),
+            model_name="work",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("first_decided_at__isnull", True), ("status", "pending")),
+                    models.Q(
+                        models.Q(("status", "pending"), _negated=True),
+                        ("first_decided_at__isnull", False),
+                        ("first_decided_at__gte", models.F("submitted_at")),
+                    ),
+                    _connector="OR",
+                ),
+                name="work_status_matches_first_decision",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='work',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'approved', 'rejected', 'changes_requested', 'showcased', 'withdrawn'])), name='work_status_valid'),
+            model_name="work",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["pending", "approved", "rejected", "changes_requested", "showcased", "withdrawn"])
+                ),
+                name="work_status_valid",
+            ),
         ),
     ]
