@@ -28,6 +28,9 @@ class Artist(models.Model):
         blank=True,
         validators=[RegexValidator(r"^[A-Z]{2}$", "Use a two-letter ISO 3166 country code such as FR.")],
     )
+    erased_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the artist erased their account."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,4 +1,5 @@
-"""Writes for what artists gave and got: contributions and compensations with allocations."""
+"""Writes for what artists gave and got: contributions and compensations with allocations
+(log, correct, delete)."""
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
@@ -79,34 +80,14 @@ def split_by_hours(amount: Decimal, contributions: list[Contribution]) -> dict[i
     return shares
 
 
-@transaction.atomic
-def record_compensation(
+def _planned_allocations(
     *,
     enrollment: Enrollment,
-    kind: str,
-    amount,
-    paid_on: dt.date,
-    contributions: Iterable[Contribution | int] = (),
-    allocations: Mapping[int, object] | None = None,
-    note: str = "",
-) -> Compensation:
-    """Record a payment or thing of value and what it paid for.
-
-    `contributions` lists what it pays for; the amount is split across them by hours.
-    `allocations` maps contribution id → amount instead, for artists who know the split.
-    Allocations never add up to more than the amount, and only pay for contributions of
-    the same enrollment; the database enforces both as well.
-    """
-    value = _as_decimal(amount, "amount")
-    if value < 0:
-        raise ValidationError({"amount": "The amount cannot be negative."})
-    not_in_future(paid_on, "paid_on")
-    _check_enrollment_has_access(enrollment, "enrollment")
-    compensation = Compensation(
-        enrollment=enrollment, kind=kind, amount=value, paid_on=paid_on, note=(note or "").strip()
-    )
-    compensation.full_clean()
-
+    amount: Decimal,
+    contributions: Iterable[Contribution | int],
+    allocations: Mapping[int, object] | None,
+) -> dict[int, Decimal]:
+    """Check what a compensation pays for and return contribution id → amount."""
     if allocations is not None and contributions:
         raise ValidationError({"contributions": "Give either the contributions or the allocations, not both."})
     if allocations is not None:
@@ -125,18 +106,19 @@ def record_compensation(
             {"contributions": f"No contribution of yours in this program has id {', '.join(map(str, missing))}."}
         )
     if parts is None:
-        parts = split_by_hours(value, paid_for) if paid_for else {}
-    else:
-        if any(part < 0 for part in parts.values()):
-            raise ValidationError({"allocations": "An allocation cannot be negative."})
-        if any(part != part.quantize(CENT) for part in parts.values()):
-            raise ValidationError({"allocations": "Allocations are amounts in cents: at most 2 decimal places."})
-        if sum(parts.values(), Decimal(0)) > value:
-            raise ValidationError(
-                {"allocations": f"The allocations add up to {sum(parts.values())}, more than the amount {value}."}
-            )
+        return split_by_hours(amount, paid_for) if paid_for else {}
+    if any(part < 0 for part in parts.values()):
+        raise ValidationError({"allocations": "An allocation cannot be negative."})
+    if any(part != part.quantize(CENT) for part in parts.values()):
+        raise ValidationError({"allocations": "Allocations are amounts in cents: at most 2 decimal places."})
+    if sum(parts.values(), Decimal(0)) > amount:
+        raise ValidationError(
+            {"allocations": f"The allocations add up to {sum(parts.values())}, more than the amount {amount}."}
+        )
+    return parts
 
-    compensation.save()
+
+def _write_allocations(compensation: Compensation, parts: dict[int, Decimal]) -> None:
     try:
         with transaction.atomic():
             CompensationAllocation.objects.bulk_create(
@@ -145,7 +127,112 @@ def record_compensation(
             )
     except IntegrityError:
         raise ValidationError({"allocations": "These allocations do not fit this compensation."}) from None
+
+
+def _checked_amount(amount) -> Decimal:
+    value = _as_decimal(amount, "amount")
+    if value < 0:
+        raise ValidationError({"amount": "The amount cannot be negative."})
+    return value
+
+
+@transaction.atomic
+def record_compensation(
+    *,
+    enrollment: Enrollment,
+    kind: str,
+    amount,
+    paid_on: dt.date,
+    contributions: Iterable[Contribution | int] = (),
+    allocations: Mapping[int, object] | None = None,
+    note: str = "",
+) -> Compensation:
+    """Record a payment or thing of value and what it paid for.
+
+    `contributions` lists what it pays for; the amount is split across them by hours.
+    `allocations` maps contribution id → amount instead, for artists who know the split.
+    Allocations never add up to more than the amount, and only pay for contributions of
+    the same enrollment; the database enforces both as well.
+    """
+    value = _checked_amount(amount)
+    not_in_future(paid_on, "paid_on")
+    _check_enrollment_has_access(enrollment, "enrollment")
+    compensation = Compensation(
+        enrollment=enrollment, kind=kind, amount=value, paid_on=paid_on, note=(note or "").strip()
+    )
+    compensation.full_clean()
+    parts = _planned_allocations(
+        enrollment=enrollment, amount=value, contributions=contributions, allocations=allocations
+    )
+    compensation.save()
+    _write_allocations(compensation, parts)
     return compensation
+
+
+@transaction.atomic
+def update_compensation(
+    *,
+    compensation: Compensation,
+    kind: str,
+    amount,
+    paid_on: dt.date,
+    contributions: Iterable[Contribution | int] = (),
+    allocations: Mapping[int, object] | None = None,
+    note: str = "",
+) -> Compensation:
+    """Change a compensation; what it pays for is replaced by the new list or split."""
+    value = _checked_amount(amount)
+    not_in_future(paid_on, "paid_on")
+    compensation = Compensation.objects.select_for_update().get(pk=compensation.pk)
+    compensation.kind, compensation.amount, compensation.paid_on = kind, value, paid_on
+    compensation.note = (note or "").strip()
+    compensation.full_clean()
+    parts = _planned_allocations(
+        enrollment=compensation.enrollment, amount=value, contributions=contributions, allocations=allocations
+    )
+    # Old allocations go first, so the database never sees them above a lowered amount.
+    compensation.allocations.all().delete()
+    compensation.save()
+    _write_allocations(compensation, parts)
+    return compensation
+
+
+@transaction.atomic
+def delete_compensation(*, compensation: Compensation) -> None:
+    """Delete a compensation; the contributions it paid for become unpaid again."""
+    compensation.delete()
+
+
+@transaction.atomic
+def update_contribution(
+    *,
+    contribution: Contribution,
+    kind: str,
+    title: str,
+    hours_spent,
+    occurred_on: dt.date,
+    requested_by_program: bool = False,
+    description: str = "",
+) -> Contribution:
+    """Correct a logged contribution with the same checks as logging it."""
+    hours = _as_decimal(hours_spent, "hours_spent")
+    not_in_future(occurred_on, "occurred_on")
+    not_before_opening(contribution.enrollment.program, occurred_on, "occurred_on")
+    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    contribution.kind, contribution.title = kind, (title or "").strip()
+    contribution.description = (description or "").strip()
+    contribution.hours_spent, contribution.occurred_on = hours, occurred_on
+    contribution.requested_by_program = bool(requested_by_program)
+    contribution.full_clean()
+    contribution.save()
+    return contribution
+
+
+@transaction.atomic
+def delete_contribution(*, contribution: Contribution) -> None:
+    """Delete a contribution. Payments that covered it keep their amount; their allocation
+    to it is removed, so that money shows as not allocated."""
+    contribution.delete()
 
 
 def _as_id(value) -> int:

@@ -19,6 +19,9 @@ class Organization(models.Model):
         help_text="Latest reported valuation in US dollars, if known.",
     )
     website = models.URLField(blank=True)
+    is_listed = models.BooleanField(
+        default=True, help_text="Shown publicly. Organizations named in an artist's proposal wait for staff."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -72,6 +75,18 @@ class Program(models.Model):
     responsible_use_definition = models.TextField(blank=True)
     confidential_content_definition = models.TextField(blank=True)
     promotion_required = models.BooleanField(default=False)
+    announcement_url = models.URLField(blank=True, help_text="Where the program was announced.")
+    is_listed = models.BooleanField(
+        default=True, help_text="Shown publicly. A program an artist proposed waits for staff approval."
+    )
+    proposed_by = models.ForeignKey(
+        "artists.Artist",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposed_programs",
+        help_text="The artist who proposed this program; they can use it before it is listed.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -98,7 +113,10 @@ class Program(models.Model):
                 name="program_status_valid",
             ),
         ]
-        indexes = [models.Index(fields=["organization", "status"])]
+        indexes = [
+            models.Index(fields=["organization", "status"]),
+            models.Index(fields=["is_listed", "name"]),
+        ]
 
     def __str__(self) -> str:
         return self.name

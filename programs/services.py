@@ -10,8 +10,9 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
-from programs.models import AccessEvent, Enrollment, Program
+from programs.models import AccessEvent, Enrollment, Organization, Program
 from tracker.validation import not_before_opening, not_in_future, require_aware
 
 Kind = AccessEvent.Kind
@@ -244,3 +245,85 @@ def revoke_many(
         for pk in ids
     )
     return Enrollment.objects.filter(pk__in=ids).update(status=Status.REVOKED)
+
+
+def _unique_slug(model, text: str, max_length: int = 80) -> str:
+    base = slugify(text)[: max_length - 6].strip("-") or "program"
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def propose_program(
+    *,
+    artist,
+    name: str,
+    organization_name: str,
+    opened_on: dt.date | None = None,
+    closed_on: dt.date | None = None,
+    announcement_url: str = "",
+    description: str = "",
+) -> Program:
+    """An artist adds a program that is not listed yet. They can use it at once; it is
+    shown publicly after staff approve it (with its organization, if that is new too)."""
+    name, organization_name = (name or "").strip(), (organization_name or "").strip()
+    errors = {}
+    if not name:
+        errors["name"] = "Give the program's name."
+    if not organization_name:
+        errors["organization_name"] = "Give the company that runs it."
+    if errors:
+        raise ValidationError(errors)
+    if opened_on is not None:
+        not_in_future(opened_on, "opened_on")
+    if closed_on is not None:
+        not_in_future(closed_on, "closed_on")
+        if opened_on is not None and closed_on < opened_on:
+            raise ValidationError({"closed_on": "A program cannot close before it opened."})
+    if Program.objects.filter(name__iexact=name, organization__name__iexact=organization_name).exists():
+        raise ValidationError({"name": f"{name} by {organization_name} is already listed: join it instead."})
+
+    organization = Organization.objects.filter(name__iexact=organization_name).first()
+    if organization is None:
+        organization = Organization(
+            name=organization_name, slug=_unique_slug(Organization, organization_name), is_listed=False
+        )
+        organization.full_clean()
+        organization.save()
+    if closed_on is not None:
+        status = Program.Status.CLOSED
+    elif opened_on is not None:
+        status = Program.Status.ACTIVE
+    else:
+        status = Program.Status.ANNOUNCED
+    program = Program(
+        name=name,
+        slug=_unique_slug(Program, f"{organization_name} {name}"),
+        organization=organization,
+        status=status,
+        opened_on=opened_on,
+        closed_on=closed_on,
+        announcement_url=(announcement_url or "").strip(),
+        description=(description or "").strip(),
+        is_listed=False,
+        proposed_by=artist,
+    )
+    program.full_clean()
+    program.save()
+    return program
+
+
+@transaction.atomic
+def approve_programs(*, programs: Iterable[Program]) -> int:
+    """Staff list proposed programs publicly, with their organizations."""
+    ids = [p.pk for p in programs]
+    Organization.objects.filter(programs__pk__in=ids, is_listed=False).update(is_listed=True)
+    return Program.objects.filter(pk__in=ids, is_listed=False).update(is_listed=True)
+
+
+@transaction.atomic
+def delete_enrollment(*, enrollment: Enrollment) -> None:
+    """An artist removes a program from their ledger, with everything logged under it."""
+    enrollment.delete()
