@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from artists.models import Artist
 from feedback.models import Compensation, Contribution
 from programs.models import Enrollment, Program
+from programs.selectors import listed_programs
 
 
 def suppressed_reason(artist_count: int) -> str:
@@ -50,7 +51,7 @@ class PlatformSummary:
 def program_rows() -> list[ProgramRow]:
     """One row per program with tester and contribution totals, in two queries."""
     programs = list(
-        Program.objects.select_related("organization").annotate(
+        listed_programs().annotate(
             artists=Count("enrollments__artist", distinct=True),
             testers_active=Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.ACTIVE), distinct=True),
             testers_revoked=Count(
@@ -60,9 +61,9 @@ def program_rows() -> list[ProgramRow]:
     )
     work = {
         row["enrollment__program"]: row
-        for row in Contribution.objects.values("enrollment__program").annotate(
-            contributions=Count("id"), hours=Sum("hours_spent")
-        )
+        for row in Contribution.objects.filter(enrollment__program__is_listed=True)
+        .values("enrollment__program")
+        .annotate(contributions=Count("id"), hours=Sum("hours_spent"))
     }
     rows = []
     for program in programs:
@@ -83,21 +84,23 @@ def program_rows() -> list[ProgramRow]:
 
 
 def platform_summary() -> PlatformSummary:
-    artists = Artist.objects.filter(enrollments__isnull=False).distinct().count()
+    artists = Artist.objects.filter(enrollments__program__is_listed=True).distinct().count()
     reason = suppressed_reason(artists)
-    totals = Contribution.objects.aggregate(
+    totals = Contribution.objects.filter(enrollment__program__is_listed=True).aggregate(
         contributions=Count("id"), hours=Coalesce(Sum("hours_spent"), Value(Decimal("0")), output_field=DecimalField())
     )
     cash = {
         row["enrollment__program__currency"]: row["total"]
-        for row in Compensation.objects.filter(kind__in=Compensation.CASH_EQUIVALENT_KINDS)
+        for row in Compensation.objects.filter(
+            kind__in=Compensation.CASH_EQUIVALENT_KINDS, enrollment__program__is_listed=True
+        )
         .values("enrollment__program__currency")
         .annotate(total=Sum("amount"))
         .order_by("enrollment__program__currency")
     }
     return PlatformSummary(
-        programs=Program.objects.count(),
-        organizations=Program.objects.values("organization").distinct().count(),
+        programs=listed_programs().count(),
+        organizations=listed_programs().values("organization").distinct().count(),
         artists=artists,
         contributions=None if reason else totals["contributions"],
         hours=None if reason else totals["hours"],

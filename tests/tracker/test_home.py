@@ -25,3 +25,12 @@ def test_home_page_explains_when_there_are_no_programs(client, db):
     response = client.get("/")
     assert response.status_code == 200
     assert "No programs are listed yet" in response.content.decode()
+
+
+def test_a_proposed_program_is_not_shown_until_staff_list_it(client, db):
+    factories.ProgramFactory(name="Secret Proposal", is_listed=False)
+
+    page = client.get("/").content.decode()
+
+    assert "Secret Proposal" not in page
+    assert "No programs are listed yet" in page
