@@ -56,7 +56,7 @@ beat: install
 	$(VENV)/bin/celery -A config beat --loglevel=INFO
 
 db-status: install
-	$(PY) -m config.embedded_db status
+	@$(PY) -m config.embedded_db status || true
 
 db-stop: install
 	$(PY) -m config.embedded_db stop
