@@ -6,6 +6,11 @@ admin.site.site_title = "Early-Access Tracker"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("artists.urls_accounts")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("me/", include("artists.urls_ledger")),
+    path("me/", include("artists.urls_privacy")),
+    path("me/import/", include("feedback.urls_import")),
+    path("api/v1/", include("config.api_urls")),
     path("", include("tracker.urls")),
 ]

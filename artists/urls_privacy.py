@@ -1,0 +1,3 @@
+"""Filled in with the ledger work."""
+
+urlpatterns: list = []
