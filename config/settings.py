@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -140,8 +141,44 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
-# The beat schedule lives here, in one place, as a table (jobs arrive with the flags work).
-CELERY_BEAT_SCHEDULE: dict = {}
+# The beat schedule, in one place: every flag rule at least hourly, spread over the hour.
+CELERY_BEAT_SCHEDULE = {
+    "scan-unpaid-feedback": {
+        "task": "tracker.tasks.scan_flags",
+        "schedule": crontab(minute="5"),
+        "kwargs": {"rule": "unpaid_feedback"},
+    },
+    "scan-uncompensated-promotion": {
+        "task": "tracker.tasks.scan_flags",
+        "schedule": crontab(minute="10"),
+        "kwargs": {"rule": "uncompensated_promotion"},
+    },
+    "scan-mass-revocation": {
+        "task": "tracker.tasks.scan_flags",
+        "schedule": crontab(minute="*/15"),
+        "kwargs": {"rule": "mass_revocation"},
+    },
+    "scan-revoked-with-unpaid-work": {
+        "task": "tracker.tasks.scan_flags",
+        "schedule": crontab(minute="20"),
+        "kwargs": {"rule": "revoked_with_unpaid_work"},
+    },
+    "scan-revoked-without-reason": {
+        "task": "tracker.tasks.scan_flags",
+        "schedule": crontab(minute="25"),
+        "kwargs": {"rule": "revoked_without_reason"},
+    },
+    "scan-approval-overdue": {
+        "task": "tracker.tasks.scan_flags",
+        "schedule": crontab(minute="30"),
+        "kwargs": {"rule": "approval_overdue"},
+    },
+    "scan-undefined-terms": {
+        "task": "tracker.tasks.scan_flags",
+        "schedule": crontab(minute="35"),
+        "kwargs": {"rule": "undefined_terms"},
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -213,6 +250,11 @@ if MIN_GROUP_SIZE < 1:
 FAIR_HOURLY_RATE = env_decimal("FAIR_HOURLY_RATE", "50.00")
 if FAIR_HOURLY_RATE < 0:
     raise ImproperlyConfigured("FAIR_HOURLY_RATE must not be negative.")
+
+# Flag thresholds (DESIGN.md, "Flags").
+MASS_REVOCATION_MIN_TESTERS = env_int("MASS_REVOCATION_MIN_TESTERS", 10)
+MASS_REVOCATION_SHARE = env_decimal("MASS_REVOCATION_SHARE", "0.25")
+MASS_REVOCATION_WINDOW_HOURS = env_int("MASS_REVOCATION_WINDOW_HOURS", 24)
 
 LOGGING = {
     "version": 1,

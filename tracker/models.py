@@ -1,1 +1,106 @@
-"""The tracker's own records (flags, job runs) arrive with the flags work."""
+"""What the tracker concludes: flags raised by the scan jobs, and a record of each run."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+
+class Flag(models.Model):
+    """A finding about a program: raised by a rule, resolved when its condition clears.
+
+    At most one flag per kind and subject is open at a time (a partial unique index), which
+    is what makes a second scan change nothing.
+    """
+
+    class Kind(models.TextChoices):
+        UNPAID_FEEDBACK = "unpaid_feedback", "Unpaid feedback"
+        UNCOMPENSATED_PROMOTION = "uncompensated_promotion", "Uncompensated promotion"
+        MASS_REVOCATION = "mass_revocation", "Mass revocation"
+        REVOKED_WITH_UNPAID_WORK = "revoked_with_unpaid_work", "Revoked with unpaid work"
+        REVOKED_WITHOUT_REASON = "revoked_without_reason", "Revoked without a reason"
+        APPROVAL_OVERDUE = "approval_overdue", "Approval overdue"
+        UNDEFINED_TERMS = "undefined_terms", "Undefined terms"
+
+    class Severity(models.TextChoices):
+        LOW = "low", "Low"
+        MEDIUM = "medium", "Medium"
+        HIGH = "high", "High"
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    severity = models.CharField(max_length=8, choices=Severity.choices)
+    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="flags")
+    # What the flag is about, e.g. "contribution:17", "enrollment:4", "program:2",
+    # "revocations:2:2026-11-02" (a program's mass revocation starting that day).
+    subject_key = models.CharField(max_length=80)
+    # The one artist a flag is about, if any. Shown only when that artist opted in.
+    artist = models.ForeignKey("artists.Artist", null=True, blank=True, on_delete=models.SET_NULL, related_name="flags")
+    message = models.CharField(max_length=300)
+    details = models.JSONField(default=dict, blank=True)
+    raised_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject_key"],
+                condition=Q(resolved_at__isnull=True),
+                name="flag_one_open_per_kind_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True) | Q(resolved_at__gte=F("raised_at")),
+                name="flag_resolved_after_raised",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[
+                        "unpaid_feedback",
+                        "uncompensated_promotion",
+                        "mass_revocation",
+                        "revoked_with_unpaid_work",
+                        "revoked_without_reason",
+                        "approval_overdue",
+                        "undefined_terms",
+                    ]
+                ),
+                name="flag_kind_valid",
+            ),
+            models.CheckConstraint(condition=Q(severity__in=["low", "medium", "high"]), name="flag_severity_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["program", "kind", "resolved_at"]),
+            models.Index(fields=["raised_at"]),
+            models.Index(fields=["artist", "resolved_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.message}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+class JobRun(models.Model):
+    """One run of the flag scan (all rules or one). A run that never finished was killed."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    rule = models.CharField(max_length=32, help_text="The rule run, or 'all'.")
+    trigger = models.CharField(max_length=16, default="schedule", help_text="schedule, command, admin or api.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    raised = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["status", "-finished_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.rule} run at {self.started_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,341 @@
+"""The flag rules (DESIGN.md, "Flags"): each one set-based statement that raises new flags
+and resolves those whose condition no longer holds.
+
+A rule is a *candidate query*: the subjects whose condition holds now, each with its
+program, the artist it is about (if one), a message and details. `sync_rule` turns it into
+one SQL statement: INSERT … SELECT the candidates (ON CONFLICT DO NOTHING against the
+one-open-flag-per-kind-and-subject index, so a second run raises nothing) and UPDATE the
+open flags of that kind whose subject is no longer a candidate (resolved). Each rule runs
+in its own transaction under an advisory lock, so a run that is killed leaves nothing
+half-written and two runs of one rule never interleave.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Cast, Concat, JSONObject
+from django.utils import timezone
+
+from artists.models import Work
+from feedback.models import Compensation, CompensationAllocation, Contribution
+from programs.models import AccessEvent, Enrollment, Program
+from tracker.models import Flag
+
+Kind = Flag.Kind
+Severity = Flag.Severity
+
+SEVERITY = {
+    Kind.UNPAID_FEEDBACK: Severity.MEDIUM,
+    Kind.UNCOMPENSATED_PROMOTION: Severity.MEDIUM,
+    Kind.MASS_REVOCATION: Severity.HIGH,
+    Kind.REVOKED_WITH_UNPAID_WORK: Severity.HIGH,
+    Kind.REVOKED_WITHOUT_REASON: Severity.MEDIUM,
+    Kind.APPROVAL_OVERDUE: Severity.LOW,
+    Kind.UNDEFINED_TERMS: Severity.MEDIUM,
+}
+
+# The columns every candidate query yields, in this order.
+COLUMNS = ("flag_program", "flag_subject", "flag_artist", "flag_message", "flag_details")
+
+
+def text(expression) -> Cast:
+    return Cast(expression, CharField())
+
+
+def _paid_in_cash(contribution_ref: str = "pk") -> Exists:
+    """A cash-equivalent allocation > 0 pays for the contribution (DESIGN: "compensated")."""
+    return Exists(
+        CompensationAllocation.objects.filter(
+            contribution=OuterRef(contribution_ref),
+            amount__gt=0,
+            compensation__kind__in=Compensation.CASH_EQUIVALENT_KINDS,
+        )
+    )
+
+
+def _contribution_candidates(queryset: QuerySet[Contribution], message) -> QuerySet:
+    return queryset.annotate(
+        flag_program=F("enrollment__program_id"),
+        flag_subject=Concat(Value("contribution:"), text("pk")),
+        flag_artist=F("enrollment__artist_id"),
+        flag_message=message,
+        flag_details=JSONObject(
+            contribution=F("pk"),
+            kind=F("kind"),
+            hours=F("hours_spent"),
+            occurred_on=F("occurred_on"),
+            requested_by_program=F("requested_by_program"),
+        ),
+    ).values(*COLUMNS)
+
+
+def unpaid_feedback(now: dt.datetime) -> QuerySet:
+    """A contribution still uncompensated `payment_terms_days` after it occurred.
+
+    On the last day of the terms it is not late yet; the day after, it is.
+    """
+    due_on = ExpressionWrapper(F("occurred_on") + F("enrollment__program__payment_terms_days"), DateField())
+    late = Contribution.objects.alias(due_on=due_on).filter(due_on__lt=now.date()).exclude(_paid_in_cash())
+    message = Concat(
+        text("hours_spent"),
+        Value(" h of work on "),
+        text("occurred_on"),
+        Value(" unpaid; the program's terms say payment within "),
+        text("enrollment__program__payment_terms_days"),
+        Value(" days."),
+    )
+    return _contribution_candidates(late, message)
+
+
+def uncompensated_promotion(now: dt.datetime) -> QuerySet:
+    """Promotion the program asked for, with no cash-equivalent pay for it."""
+    requested = Contribution.objects.filter(
+        kind=Contribution.Kind.PROMOTION, requested_by_program=True, occurred_on__lte=now.date()
+    ).exclude(_paid_in_cash())
+    message = Concat(
+        Value("Promotion the program requested on "),
+        text("occurred_on"),
+        Value(" ("),
+        text("hours_spent"),
+        Value(" h) is unpaid."),
+    )
+    return _contribution_candidates(requested, message)
+
+
+def revoked_with_unpaid_work(now: dt.datetime) -> QuerySet:
+    """An enrollment whose access is revoked while some of its contributions are unpaid."""
+    unpaid = Contribution.objects.filter(enrollment=OuterRef("pk"), occurred_on__lte=now.date()).exclude(
+        _paid_in_cash()
+    )
+    return (
+        Enrollment.objects.filter(status=Enrollment.Status.REVOKED)
+        .filter(Exists(unpaid))
+        .annotate(
+            flag_program=F("program_id"),
+            flag_subject=Concat(Value("enrollment:"), text("pk")),
+            flag_artist=F("artist_id"),
+            flag_message=Value("A tester's access was revoked while work they gave is still unpaid."),
+            flag_details=JSONObject(enrollment=F("pk")),
+        )
+        .values(*COLUMNS)
+    )
+
+
+def revoked_without_reason(now: dt.datetime) -> QuerySet:
+    """A revocation that stated no reason."""
+    return (
+        AccessEvent.objects.filter(kind=AccessEvent.Kind.REVOKED, reason="", occurred_at__lte=now)
+        .annotate(
+            flag_program=F("enrollment__program_id"),
+            flag_subject=Concat(Value("accessevent:"), text("pk")),
+            flag_artist=F("enrollment__artist_id"),
+            flag_message=Concat(Value("Access revoked on "), text("occurred_at__date"), Value(" with no reason.")),
+            flag_details=JSONObject(access_event=F("pk"), occurred_at=F("occurred_at"), notice_days=F("notice_days")),
+        )
+        .values(*COLUMNS)
+    )
+
+
+def approval_overdue(now: dt.datetime) -> QuerySet:
+    """A work still pending longer than the program's approval SLA (exactly at the SLA is on time)."""
+    due_at = ExpressionWrapper(
+        F("submitted_at") + F("enrollment__program__approval_sla_days") * dt.timedelta(days=1),
+        output_field=DateTimeField(),
+    )
+    return (
+        Work.objects.filter(status=Work.Status.PENDING)
+        .alias(due_at=due_at)
+        .filter(due_at__lt=now)
+        .annotate(
+            flag_program=F("enrollment__program_id"),
+            flag_subject=Concat(Value("work:"), text("pk")),
+            flag_artist=F("enrollment__artist_id"),
+            flag_message=Concat(
+                Value("A work submitted on "),
+                text("submitted_at__date"),
+                Value(" is still waiting for a decision; the program promises one within "),
+                text("enrollment__program__approval_sla_days"),
+                Value(" days."),
+            ),
+            flag_details=JSONObject(work=F("pk"), submitted_at=F("submitted_at")),
+        )
+        .values(*COLUMNS)
+    )
+
+
+def undefined_terms(now: dt.datetime) -> QuerySet:
+    """An active program that has not defined "responsible use" or "confidential content"."""
+    return (
+        Program.objects.filter(status=Program.Status.ACTIVE)
+        .filter(Q(responsible_use_definition__regex=r"^\s*$") | Q(confidential_content_definition__regex=r"^\s*$"))
+        .annotate(
+            flag_program=F("pk"),
+            flag_subject=Concat(Value("program:"), text("pk")),
+            flag_artist=Cast(Value(None), BigIntegerField()),
+            flag_message=Value('The program has not defined what "responsible use" or "confidential content" mean.'),
+            flag_details=JSONObject(
+                responsible_use_defined=ExpressionWrapper(
+                    ~Q(responsible_use_definition__regex=r"^\s*$"), output_field=BooleanField()
+                ),
+                confidential_content_defined=ExpressionWrapper(
+                    ~Q(confidential_content_definition__regex=r"^\s*$"), output_field=BooleanField()
+                ),
+            ),
+        )
+        .values(*COLUMNS)
+    )
+
+
+MASS_REVOCATION_SQL = """
+WITH events AS (
+    SELECT e.id, e.kind, e.occurred_at, e.reason, en.program_id,
+           LAG(e.kind) OVER (PARTITION BY e.enrollment_id ORDER BY e.occurred_at, e.id) AS previous_kind
+    FROM programs_accessevent e
+    JOIN programs_enrollment en ON en.id = e.enrollment_id
+    WHERE e.occurred_at <= %(now)s
+),
+timeline AS (
+    SELECT id, kind, occurred_at, reason, program_id,
+           -- Testers with access just before this moment (events at the same instant excluded).
+           COALESCE(SUM(
+               (CASE WHEN kind IN ('granted', 'reinstated') THEN 1 ELSE 0 END)
+             - (CASE WHEN previous_kind IN ('granted', 'reinstated') THEN 1 ELSE 0 END)
+           ) OVER (PARTITION BY program_id ORDER BY occurred_at
+                   RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW EXCLUDE GROUP), 0) AS active_before,
+           -- Revocations from this moment to the end of the window.
+           COUNT(*) FILTER (WHERE kind = 'revoked') OVER (PARTITION BY program_id ORDER BY occurred_at
+                   RANGE BETWEEN CURRENT ROW AND %(window)s FOLLOWING) AS revoked_in_window,
+           COUNT(*) FILTER (WHERE kind = 'revoked' AND reason = '') OVER (PARTITION BY program_id
+                   ORDER BY occurred_at RANGE BETWEEN CURRENT ROW AND %(window)s FOLLOWING) AS without_reason
+    FROM events
+),
+qualifying AS (
+    SELECT * FROM timeline
+    WHERE kind = 'revoked'
+      AND revoked_in_window >= %(min_testers)s
+      AND revoked_in_window >= %(share)s * active_before
+),
+islands AS (
+    -- Overlapping windows are one mass revocation: a new one starts a window after the last.
+    SELECT *, SUM(CASE WHEN occurred_at - previous_start <= %(window)s THEN 0 ELSE 1 END)
+                  OVER (PARTITION BY program_id ORDER BY occurred_at, id) AS island
+    FROM (SELECT *, LAG(occurred_at) OVER (PARTITION BY program_id ORDER BY occurred_at, id) AS previous_start
+          FROM qualifying) q
+),
+spikes AS (
+    SELECT DISTINCT ON (program_id, island) program_id, occurred_at AS started_at,
+           revoked_in_window, active_before, without_reason
+    FROM islands
+    ORDER BY program_id, island, revoked_in_window DESC, occurred_at
+)
+SELECT program_id AS flag_program,
+       'revocations:' || program_id || ':' || to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS flag_subject,
+       NULL::bigint AS flag_artist,
+       revoked_in_window || ' testers lost access within ' || %(hours)s || ' hours from '
+           || to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC ('
+           || active_before || ' had access just before; ' || without_reason || ' given no reason).'
+           AS flag_message,
+       jsonb_build_object('revoked', revoked_in_window, 'active_before', active_before,
+                          'without_reason', without_reason, 'started_at', started_at) AS flag_details
+FROM spikes
+"""
+
+
+def mass_revocation(now: dt.datetime) -> tuple[str, dict]:
+    """A program revokes at least max(MIN, SHARE × testers with access) within the window.
+
+    Windows are inclusive at both ends: revocations exactly 24 hours apart are within 24
+    hours. Overlapping qualifying windows are one flag, keyed by the day the busiest
+    window starts.
+    """
+    hours = settings.MASS_REVOCATION_WINDOW_HOURS
+    return MASS_REVOCATION_SQL, {
+        "now": now,
+        "window": dt.timedelta(hours=hours),
+        "hours": str(hours),
+        "min_testers": settings.MASS_REVOCATION_MIN_TESTERS,
+        "share": settings.MASS_REVOCATION_SHARE,
+    }
+
+
+# Rule name (the flag kind) → candidate query, in the order a full scan runs them.
+RULES: dict[str, Callable] = {
+    "unpaid_feedback": unpaid_feedback,
+    "uncompensated_promotion": uncompensated_promotion,
+    "mass_revocation": mass_revocation,
+    "revoked_with_unpaid_work": revoked_with_unpaid_work,
+    "revoked_without_reason": revoked_without_reason,
+    "approval_overdue": approval_overdue,
+    "undefined_terms": undefined_terms,
+}
+
+SYNC_SQL = """
+WITH candidates AS ({candidates}),
+raised AS (
+    INSERT INTO tracker_flag (kind, severity, raised_at, program_id, subject_key, artist_id, message, details)
+    SELECT %(kind)s, %(severity)s, %(now)s, c.flag_program, c.flag_subject, c.flag_artist,
+           LEFT(c.flag_message, 300), c.flag_details
+    FROM candidates c
+    ON CONFLICT DO NOTHING
+    RETURNING 1
+),
+resolved AS (
+    UPDATE tracker_flag f SET resolved_at = %(now)s
+    WHERE f.kind = %(kind)s AND f.resolved_at IS NULL
+      AND NOT EXISTS (SELECT 1 FROM candidates c WHERE c.flag_subject = f.subject_key)
+    RETURNING 1
+)
+SELECT (SELECT COUNT(*) FROM raised), (SELECT COUNT(*) FROM resolved)
+"""
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    kind: str
+    raised: int
+    resolved: int
+
+
+def _candidate_sql(kind: str, now: dt.datetime) -> tuple[str, dict]:
+    candidates = RULES[kind](now)
+    if isinstance(candidates, tuple):
+        return candidates
+    sql, params = candidates.query.sql_with_params()
+    # The ORM's positional %s placeholders become named ones, to sit beside SYNC_SQL's.
+    names = {f"p{i}": value for i, value in enumerate(params)}
+    sql = sql.replace("%", "%%").replace("%%s", "%s")
+    return sql % tuple(f"%({name})s" for name in names), names
+
+
+def sync_rule(kind: str, *, now: dt.datetime | None = None) -> RuleResult:
+    """Raise and resolve the flags of one rule, in one statement and one transaction."""
+    if kind not in RULES:
+        raise ValueError(f"Unknown rule {kind!r}; the rules are {', '.join(RULES)}.")
+    now = now or timezone.now()
+    candidates, params = _candidate_sql(kind, now)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # One run of a rule at a time; a second waits rather than doubling the work.
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"tracker.flags.{kind}"])
+        cursor.execute(
+            SYNC_SQL.format(candidates=candidates),
+            {**params, "kind": str(kind), "severity": str(SEVERITY[kind]), "now": now},
+        )
+        raised, resolved = cursor.fetchone()
+    return RuleResult(kind=str(kind), raised=raised, resolved=resolved)

@@ -1,0 +1,42 @@
+"""Writes the tracker makes: running the flag scan and recording each run."""
+
+import logging
+from collections.abc import Iterable
+
+from django.utils import timezone
+
+from tracker.flags import RULES, sync_rule
+from tracker.models import JobRun
+
+logger = logging.getLogger(__name__)
+
+
+def run_scan(*, rules: Iterable[str] | None = None, trigger: str = "schedule") -> JobRun:
+    """Run flag rules (all by default), each in its own transaction, and record the run.
+
+    The JobRun row is written before the rules start, so a run that is killed part-way
+    stays visible as never finished; the rules it had not committed leave no trace.
+    """
+    kinds = list(rules) if rules is not None else list(RULES)
+    unknown = [kind for kind in kinds if kind not in RULES]
+    if unknown:
+        raise ValueError(f"Unknown rule {', '.join(unknown)}; the rules are {', '.join(RULES)}.")
+    run = JobRun.objects.create(rule=kinds[0] if len(kinds) == 1 else "all", trigger=trigger)
+    try:
+        for kind in kinds:
+            result = sync_rule(kind)
+            run.raised += result.raised
+            run.resolved += result.resolved
+            JobRun.objects.filter(pk=run.pk).update(raised=run.raised, resolved=run.resolved)
+    except Exception as error:
+        run.status, run.error, run.finished_at = (
+            JobRun.Status.FAILED,
+            f"{type(error).__name__}: {error}",
+            timezone.now(),
+        )
+        run.save(update_fields=["status", "error", "finished_at"])
+        logger.exception("Flag scan %s failed", run.pk)
+        raise
+    run.status, run.finished_at = JobRun.Status.SUCCEEDED, timezone.now()
+    run.save(update_fields=["status", "finished_at"])
+    return run
