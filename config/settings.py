@@ -178,6 +178,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="35"),
         "kwargs": {"rule": "undefined_terms"},
     },
+    # Webhook retries come due at their own times; new flags are sent at once.
+    "deliver-webhooks": {"task": "tracker.tasks.deliver_webhooks", "schedule": crontab(minute="*")},
+    "send-flag-digests": {"task": "tracker.tasks.send_flag_digests", "schedule": crontab(hour="7", minute="0")},
 }
 
 AUTH_PASSWORD_VALIDATORS = [

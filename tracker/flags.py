@@ -294,6 +294,18 @@ raised AS (
            LEFT(c.flag_message, 300), c.flag_details
     FROM candidates c
     ON CONFLICT DO NOTHING
+    RETURNING id, kind, program_id
+),
+deliveries AS (
+    -- Each new flag is queued for every active webhook subscription that wants it.
+    INSERT INTO tracker_webhookdelivery
+        (subscription_id, flag_id, status, attempts, next_attempt_at, last_error, created_at)
+    SELECT s.id, r.id, 'pending', 0, %(now)s, '', %(now)s
+    FROM raised r
+    JOIN tracker_webhooksubscription s
+      ON s.active
+     AND (cardinality(s.kinds) = 0 OR r.kind = ANY(s.kinds))
+     AND (s.program_id IS NULL OR s.program_id = r.program_id)
     RETURNING 1
 ),
 resolved AS (
@@ -302,7 +314,7 @@ resolved AS (
       AND NOT EXISTS (SELECT 1 FROM candidates c WHERE c.flag_subject = f.subject_key)
     RETURNING 1
 )
-SELECT (SELECT COUNT(*) FROM raised), (SELECT COUNT(*) FROM resolved)
+SELECT (SELECT COUNT(*) FROM raised), (SELECT COUNT(*) FROM resolved), (SELECT COUNT(*) FROM deliveries)
 """
 
 
@@ -311,6 +323,7 @@ class RuleResult:
     kind: str
     raised: int
     resolved: int
+    deliveries: int = 0
 
 
 def _candidate_sql(kind: str, now: dt.datetime) -> tuple[str, dict]:
@@ -337,5 +350,9 @@ def sync_rule(kind: str, *, now: dt.datetime | None = None) -> RuleResult:
             SYNC_SQL.format(candidates=candidates),
             {**params, "kind": str(kind), "severity": str(SEVERITY[kind]), "now": now},
         )
-        raised, resolved = cursor.fetchone()
-    return RuleResult(kind=str(kind), raised=raised, resolved=resolved)
+        raised, resolved, deliveries = cursor.fetchone()
+        if deliveries:
+            from tracker.tasks import deliver_webhooks
+
+            transaction.on_commit(deliver_webhooks.delay)
+    return RuleResult(kind=str(kind), raised=raised, resolved=resolved, deliveries=deliveries)

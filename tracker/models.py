@@ -1,5 +1,8 @@
-"""What the tracker concludes: flags raised by the scan jobs, and a record of each run."""
+"""What the tracker concludes: flags raised by the scan jobs, a record of each run, and
+who hears about new flags (followers by email digest, API clients by webhook)."""
 
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -104,3 +107,91 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} run at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Follow(models.Model):
+    """An advocate follows a program and gets a daily digest of its new flags."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows")
+    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="followers")
+    created_at = models.DateTimeField(default=timezone.now)
+    # Flags raised after this went into a digest already (or the follow is newer than them).
+    digest_sent_until = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["program__name"]
+        constraints = [models.UniqueConstraint(fields=["user", "program"], name="follow_one_per_user_program")]
+
+    def __str__(self) -> str:
+        return f"{self.user} follows {self.program}"
+
+
+def _all_kinds() -> list[str]:
+    return []
+
+
+class WebhookSubscription(models.Model):
+    """An API client's endpoint that receives each new flag as a signed JSON POST."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhooks")
+    url = models.URLField(max_length=500, help_text="Where new flags are POSTed (http or https).")
+    secret = models.CharField(max_length=128, help_text="Shared secret for the X-Tracker-Signature HMAC-SHA256 header.")
+    kinds = ArrayField(
+        models.CharField(max_length=32, choices=Flag.Kind.choices),
+        default=_all_kinds,
+        blank=True,
+        help_text="Flag kinds to send; empty means every kind.",
+    )
+    program = models.ForeignKey(
+        "programs.Program",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="webhooks",
+        help_text="Only this program's flags; blank for every program.",
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(url__regex=r"^https?://"), name="webhook_url_http"),
+            models.CheckConstraint(condition=~Q(secret=""), name="webhook_secret_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One flag sent (or to be sent) to one subscription, with its attempts."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed (gave up)"
+
+    subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
+    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "flag"], name="webhook_delivery_one_per_flag"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "delivered", "failed"]), name="webhook_delivery_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.flag_id} → {self.subscription}"
