@@ -13,6 +13,8 @@ from artists.models import ApprovalDecision, Artist, Work
 from programs.models import Enrollment
 from tracker.validation import not_before_opening, not_in_future, require_aware
 
+ERASED_HANDLE_PREFIX = "erased-"
+
 
 def _clean_profile(artist: Artist) -> None:
     """Validate a new or edited profile, with each message on its field."""
@@ -22,7 +24,16 @@ def _clean_profile(artist: Artist) -> None:
         errors["public_name"] = "Give a public name before choosing to show it."
     if artist.handle and Artist.objects.filter(handle__iexact=artist.handle).exclude(pk=artist.pk).exists():
         errors["handle"] = "This handle is taken."
+    elif artist.handle.lower().startswith(ERASED_HANDLE_PREFIX):
+        # erase_artist renames to erased-<id>; a live handle there would block that erasure.
+        errors["handle"] = f"Handles starting with {ERASED_HANDLE_PREFIX} are kept for erased accounts."
     if errors:
+        # Report the other fields' problems too, so a form shows every message at once.
+        try:
+            artist.clean_fields()
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(field, messages)
         raise ValidationError(errors)
     artist.full_clean()
 
@@ -153,7 +164,7 @@ def erase_artist(*, artist: Artist) -> None:
     ApprovalDecision.objects.filter(work__enrollment__artist=artist).exclude(reason="").update(reason=ERASED_TEXT)
     Artist.objects.filter(pk=artist.pk).update(
         user=None,
-        handle=f"erased-{artist.pk}",
+        handle=f"{ERASED_HANDLE_PREFIX}{artist.pk}",
         public_name="",
         show_public_name=False,
         disciplines=[],

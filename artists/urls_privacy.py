@@ -1,3 +1,14 @@
-"""Filled in with the ledger work."""
+"""An artist's own account pages: profile, export, deletion, proposing a program."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from artists import views_privacy
+
+urlpatterns = [
+    path("profile/", views_privacy.profile, name="profile"),
+    path("export/", views_privacy.export, name="export"),
+    path("export/zip/", views_privacy.export_zip, name="export-zip"),
+    path("export/json/", views_privacy.export_json, name="export-json"),
+    path("delete/", views_privacy.delete_account, name="delete-account"),
+    path("programs/propose/", views_privacy.propose, name="propose-program"),
+]

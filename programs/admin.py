@@ -64,7 +64,8 @@ class ProgramInline(ReadOnlyTabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "valuation_usd", "website", "program_count")
+    list_display = ("name", "slug", "valuation_usd", "website", "is_listed", "program_count")
+    list_filter = ("is_listed",)
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -90,15 +91,21 @@ class ProgramAdmin(admin.ModelAdmin):
         "approval_sla_days",
         "promotion_required",
         "terms_defined",
+        "is_listed",
+        "proposed_by",
     )
-    list_filter = ("status", "organization", "promotion_required", "currency")
-    list_select_related = ("organization",)
+    list_filter = ("is_listed", "status", "organization", "promotion_required", "currency")
+    list_select_related = ("organization", "proposed_by")
     search_fields = ("name", "slug", "organization__name")
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("organization",)
-    readonly_fields = ("created_at", "updated_at")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    # Listing goes through the action below, which lists a proposal's organization with it.
+    readonly_fields = ("created_at", "updated_at", "is_listed", "proposed_by")
+    actions = ("list_publicly",)
     fieldsets = (
         (None, {"fields": ("name", "slug", "organization", "status", "description")}),
+        ("Listing", {"fields": ("is_listed", "proposed_by", "announcement_url")}),
         ("Dates", {"fields": ("opened_on", "closed_on", "created_at", "updated_at")}),
         (
             "Terms",
@@ -119,6 +126,13 @@ class ProgramAdmin(admin.ModelAdmin):
     @admin.display(description="Terms defined", boolean=True)
     def terms_defined(self, obj):
         return obj.terms_defined
+
+    @admin.action(description="List selected programs publicly", permissions=["change"])
+    def list_publicly(self, request, queryset):
+        listed = services.approve_programs(programs=queryset)
+        self.message_user(
+            request, f"Listed {listed} program(s) publicly, with their organizations.", level=messages.SUCCESS
+        )
 
 
 class _TrialRun(Exception):

@@ -1,0 +1,116 @@
+"""An artist's own account pages under /me/: profile, export, deletion, proposing a program.
+
+Every page needs a login and an artist profile; `artist_required` gives the view the
+current artist, or shows someone without one (an advocate, staff) why the page is not theirs.
+"""
+
+import functools
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from artists import exports, services
+from artists.forms_privacy import DeleteAccountForm, ProfileForm, ProposeProgramForm
+from artists.models import Artist
+from programs.services import propose_program
+from tracker.forms import add_service_errors
+
+
+def current_artist(request) -> Artist | None:
+    """The logged-in user's artist profile, or None (anonymous, advocate, staff, erased)."""
+    if not request.user.is_authenticated:
+        return None
+    return Artist.objects.filter(user=request.user, erased_at__isnull=True).first()
+
+
+def artist_required(view):
+    """Log in first; then call `view(request, artist, ...)`, or explain that the page is
+    for artists when the user has no artist profile."""
+
+    @login_required
+    @never_cache
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        artist = current_artist(request)
+        if artist is None:
+            return render(request, "accounts/no_artist.html", status=403)
+        return view(request, artist, *args, **kwargs)
+
+    return wrapped
+
+
+@artist_required
+def profile(request, artist):
+    form = ProfileForm(request.POST or None, initial=ProfileForm.initial_for(artist))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_profile(artist=artist, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your profile is saved.")
+            return redirect("profile")
+    return render(request, "accounts/profile.html", {"form": form, "artist": artist})
+
+
+@artist_required
+@require_GET
+def export(request, artist):
+    return render(request, "accounts/export.html", {"artist": artist, "tables": list(exports.TABLES)})
+
+
+def _download(artist: Artist, content, extension: str, content_type: str) -> HttpResponse:
+    filename = f"early-access-tracker-{artist.handle}-{timezone.localdate():%Y-%m-%d}.{extension}"
+    return HttpResponse(
+        content,
+        content_type=content_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@artist_required
+@require_GET
+def export_zip(request, artist):
+    return _download(artist, exports.export_zip(artist), "zip", "application/zip")
+
+
+@artist_required
+@require_GET
+def export_json(request, artist):
+    return _download(artist, exports.export_json(artist), "json", "application/json; charset=utf-8")
+
+
+@artist_required
+def delete_account(request, artist):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.erase_artist(artist=artist)
+        logout(request)
+        messages.success(request, "Your account is deleted. Thank you for what you logged.")
+        return redirect("home")
+    return render(request, "accounts/delete.html", {"form": form, "artist": artist})
+
+
+@artist_required
+def propose(request, artist):
+    form = ProposeProgramForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            program = propose_program(artist=artist, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{program.name} is added for you to log against. Staff will check it before it is listed publicly.",
+            )
+            return redirect(f"{reverse('ledger-join')}?program={program.pk}")
+    return render(request, "accounts/propose_program.html", {"form": form})
