@@ -4,13 +4,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, DecimalField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncDate
 
 from artists.models import Artist
 from feedback.models import Compensation, Contribution
 from programs.models import Enrollment, Program
 from programs.selectors import listed_programs
+from tracker.models import Flag, JobRun
 
 
 def suppressed_reason(artist_count: int) -> str:
@@ -107,3 +108,56 @@ def platform_summary() -> PlatformSummary:
         cash_paid_by_currency={} if reason else cash,
         suppressed_reason=reason,
     )
+
+
+def public_flags() -> QuerySet[Flag]:
+    """Flags anyone may see: on listed programs, and never a flag about one artist in a
+    program with fewer than MIN_GROUP_SIZE artists (the flag alone could identify them)."""
+    small_programs = (
+        Enrollment.objects.values("program")
+        .annotate(n=Count("artist", distinct=True))
+        .filter(n__lt=settings.MIN_GROUP_SIZE)
+    ).values("program")
+    return (
+        Flag.objects.filter(program__is_listed=True)
+        .exclude(Q(artist__isnull=False) & Q(program__in=small_programs))
+        .select_related("program", "artist")
+    )
+
+
+SEVERITY_RANK = Case(
+    When(severity=Flag.Severity.HIGH, then=Value(0)),
+    When(severity=Flag.Severity.MEDIUM, then=Value(1)),
+    default=Value(2),
+)
+
+
+def newest_first(flags: QuerySet[Flag]) -> QuerySet[Flag]:
+    """Newest day first; within a day, the most severe first."""
+    return flags.order_by(TruncDate("raised_at").desc(), SEVERITY_RANK, "-raised_at", "-id")
+
+
+def flags_of_artist(artist) -> QuerySet[Flag]:
+    """The flags about one artist's own records, for their ledger."""
+    return Flag.objects.filter(artist=artist).select_related("program")
+
+
+def open_flag_counts(flags: QuerySet[Flag]) -> list[tuple[str, str, int]]:
+    """(kind, label, number open) for each kind with open flags."""
+    counts = flags.filter(resolved_at__isnull=True).values_list("kind").annotate(n=Count("id")).order_by("kind")
+    return [(kind, Flag.Kind(kind).label, n) for kind, n in counts]
+
+
+def last_scan() -> JobRun | None:
+    """The most recent scan that finished, for "last scan N minutes ago"."""
+    return JobRun.objects.filter(status=JobRun.Status.SUCCEEDED).order_by("-finished_at").first()
+
+
+def artist_label(flag: Flag) -> str:
+    """Who a flag is about, as others may see it: a name only if the artist opted in."""
+    artist = flag.artist
+    if artist is None:
+        return ""
+    if artist.show_public_name and artist.public_name:
+        return artist.public_name
+    return "a tester (not named)"
