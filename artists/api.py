@@ -1,0 +1,170 @@
+"""REST API for artists: sign-up and API tokens, submitted works and the decisions on
+them, and the download of everything the tracker holds about the artist."""
+
+from django.db import transaction
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
+
+from artists import services
+from artists.exports import artist_records
+from artists.models import ApprovalDecision, Work
+from programs.api import EnrollmentProgramField
+from tracker.api import ArtistRecordsViewSet, IsArtist, RejectUnknownFieldsMixin, current_artist, service_errors
+
+# Sign-up and tokens.
+
+
+class AuthRateThrottle(SimpleRateThrottle):
+    """Sign-ups and token requests per client address, to slow down password guessing.
+    The rate lives here rather than in settings: these two endpoints are all it is for."""
+
+    scope = "auth"
+    rate = "10/minute"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class AuthView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [AuthRateThrottle]
+
+
+class SignUpSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    email = serializers.EmailField()
+    password = serializers.CharField(write_only=True, style={"input_type": "password"})
+    handle = serializers.CharField(max_length=40, help_text="Your public pseudonym: 3 to 40 letters, digits, . - _")
+
+
+class SignedUpSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    handle = serializers.CharField()
+    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+
+
+class SignUpView(AuthView):
+    """Create a login with its artist profile, and an API token for it."""
+
+    @extend_schema(request=SignUpSerializer, responses={201: SignedUpSerializer})
+    def post(self, request):
+        signup = SignUpSerializer(data=request.data)
+        signup.is_valid(raise_exception=True)
+        with transaction.atomic(), service_errors():
+            artist = services.sign_up_artist(**signup.validated_data)
+            token = Token.objects.create(user=artist.user)
+        return Response(
+            {"username": artist.user.get_username(), "handle": artist.handle, "token": token.key},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class TokenRequestSerializer(RejectUnknownFieldsMixin, AuthTokenSerializer):
+    pass
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+
+
+class TokenView(AuthView):
+    """Exchange a username and password for the account's API token."""
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
+    def post(self, request):
+        credentials = TokenRequestSerializer(data=request.data, context={"request": request})
+        credentials.is_valid(raise_exception=True)
+        token, _ = Token.objects.get_or_create(user=credentials.validated_data["user"])
+        return Response({"token": token.key})
+
+
+# Works and decisions.
+
+
+class WorkSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    program = EnrollmentProgramField(source="enrollment", help_text="The slug of a program you are enrolled in.")
+    title = serializers.CharField(max_length=200)
+    medium = serializers.ChoiceField(choices=Work.Medium.choices, default=Work.Medium.VIDEO)
+    description = serializers.CharField(allow_blank=True, default="")
+    submitted_at = serializers.DateTimeField()
+    status = serializers.ChoiceField(
+        choices=Work.Status.choices, read_only=True, help_text="pending until the first decision, then its outcome."
+    )
+
+
+class DecisionSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=ApprovalDecision.Outcome.choices)
+    decided_at = serializers.DateTimeField()
+    reason = serializers.CharField(allow_blank=True, default="", help_text="The reason given; blank if none.")
+
+
+class WorkFilter(filters.FilterSet):
+    program = filters.CharFilter(field_name="enrollment__program__slug", help_text="A program's slug.")
+    status = filters.ChoiceFilter(choices=Work.Status.choices)
+    since = filters.DateFilter(field_name="submitted_at", lookup_expr="date__gte", help_text="Submitted on or after.")
+    until = filters.DateFilter(field_name="submitted_at", lookup_expr="date__lte", help_text="Submitted on or before.")
+
+    class Meta:
+        model = Work
+        fields = ["program", "status", "since", "until"]
+
+
+class WorkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ArtistRecordsViewSet):
+    """Creations the artist submitted to a program for approval."""
+
+    serializer_class = WorkSerializer
+    filterset_class = WorkFilter
+    ordering_fields = ["submitted_at", "id"]
+
+    def get_queryset(self):
+        return Work.objects.filter(enrollment__artist=self.artist).select_related("enrollment__program")
+
+    def create(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors({"enrollment": "program"}):
+            work = services.submit_work(**serializer.validated_data)
+        return Response(self.get_serializer(work).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={201: DecisionSerializer})
+    @action(detail=True, methods=["post"], serializer_class=DecisionSerializer)
+    def decisions(self, request, pk=None):
+        """Record the program's decision on this work."""
+        work = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            decision = services.record_decision(work=work, **serializer.validated_data)
+        return Response(self.get_serializer(decision).data, status=status.HTTP_201_CREATED)
+
+
+# Export.
+
+
+class ExportView(APIView):
+    """Everything the tracker holds about the artist, one list of rows per table."""
+
+    permission_classes = [IsAuthenticated, IsArtist]
+
+    @extend_schema(
+        responses=OpenApiResponse(
+            response=OpenApiTypes.OBJECT,
+            description=(
+                "Tables profile, enrollments, access_events, contributions, works, decisions, compensations "
+                "and allocations, each a list of rows named as in the API; decimals as strings."
+            ),
+        )
+    )
+    def get(self, request):
+        return Response(artist_records(current_artist(request)))

@@ -1,0 +1,82 @@
+"""Pieces every app's REST API shares: the "current artist" permission, strict write
+bodies, and turning a service's ValidationError into a 400 with the same fields."""
+
+from collections.abc import Mapping
+from contextlib import contextmanager
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import serializers, viewsets
+from rest_framework.filters import OrderingFilter
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.settings import api_settings
+
+
+def current_artist(request):
+    """The requesting user's artist profile, or None."""
+    return getattr(request.user, "artist", None) if request.user.is_authenticated else None
+
+
+class IsArtist(BasePermission):
+    """Signed in, with an artist profile: the owner of a ledger under /api/v1/me/."""
+
+    message = "This endpoint is for artists: your account has no artist profile."
+
+    def has_permission(self, request, view) -> bool:
+        return current_artist(request) is not None
+
+
+class ArtistRecordsViewSet(viewsets.GenericViewSet):
+    """Base for the artist's own records under /api/v1/me/: `get_queryset` scopes to
+    `self.artist`, so another artist's record is simply not found (404)."""
+
+    permission_classes = [IsAuthenticated, IsArtist]
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    lookup_value_regex = "[0-9]+"
+
+    @property
+    def artist(self):
+        return current_artist(self.request)
+
+
+def api_validation_error(error: DjangoValidationError, field_map: Mapping[str, str] | None = None):
+    """The DRF ValidationError (a 400) for a service's refusal, message by message on the
+    same fields, renamed with `field_map` where the API calls a field differently."""
+    field_map = field_map or {}
+    if not hasattr(error, "error_dict"):
+        return serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: error.messages})
+    detail: dict[str, list[str]] = {}
+    for field, messages in error.message_dict.items():
+        name = api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field_map.get(field, field)
+        detail.setdefault(name, []).extend(messages)
+    return serializers.ValidationError(detail)
+
+
+@contextmanager
+def service_errors(field_map: Mapping[str, str] | None = None):
+    """Run a service call; its ValidationError answers 400 with the same field messages."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        raise api_validation_error(error, field_map) from None
+
+
+# A write body naming a field the serializer does not have answers 400 on that field,
+# instead of the field being silently ignored (a typo would otherwise lose data).
+# (A comment, not a docstring: the schema would show it as every serializer's description.)
+class RejectUnknownFieldsMixin:
+    unknown_field_message = "Unknown field."
+
+    def to_internal_value(self, data):
+        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, Mapping) else []
+        errors = {str(name): [self.unknown_field_message] for name in unknown}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if errors and isinstance(exc.detail, dict):
+                raise serializers.ValidationError({**exc.detail, **errors}) from None
+            raise
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
