@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from artists.api import ExportView, SignUpView, TokenView, WorkViewSet
 from feedback.api import CompensationViewSet, ContributionViewSet
 from programs.api import EnrollmentViewSet, OrganizationViewSet, ProgramProposalView, ProgramViewSet
+from tracker.views_api import FlagViewSet, MyFlagViewSet, WebhookSubscriptionViewSet
 
 router = DefaultRouter()
 router.register("programs", ProgramViewSet, basename="program")
@@ -14,6 +15,9 @@ router.register("me/enrollments", EnrollmentViewSet, basename="my-enrollment")
 router.register("me/contributions", ContributionViewSet, basename="my-contribution")
 router.register("me/works", WorkViewSet, basename="my-work")
 router.register("me/compensations", CompensationViewSet, basename="my-compensation")
+router.register("flags", FlagViewSet, basename="flag")
+router.register("me/flags", MyFlagViewSet, basename="my-flag")
+router.register("webhooks", WebhookSubscriptionViewSet, basename="webhook")
 
 urlpatterns = [
     path("auth/signup/", SignUpView.as_view(), name="api-signup"),

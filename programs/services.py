@@ -282,8 +282,11 @@ def propose_program(
         not_in_future(closed_on, "closed_on")
         if opened_on is not None and closed_on < opened_on:
             raise ValidationError({"closed_on": "A program cannot close before it opened."})
-    if Program.objects.filter(name__iexact=name, organization__name__iexact=organization_name).exists():
+    same = Program.objects.filter(name__iexact=name, organization__name__iexact=organization_name)
+    if same.filter(is_listed=True).exists():
         raise ValidationError({"name": f"{name} by {organization_name} is already listed: join it instead."})
+    if same.filter(proposed_by=artist).exists():
+        raise ValidationError({"name": f"You already proposed {name} by {organization_name}."})
 
     organization = Organization.objects.filter(name__iexact=organization_name).first()
     if organization is None:
