@@ -1,0 +1,228 @@
+"""Reads for an artist's own ledger: per-program totals and their records, scoped to them.
+
+Every queryset here is filtered by the artist, so a page built on it cannot show another
+artist's record: looking one up by id simply finds nothing.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from artists.models import ApprovalDecision, Work
+from feedback.admin import is_compensated
+from feedback.models import Compensation, CompensationAllocation, Contribution
+from programs.models import AccessEvent, Enrollment, Program
+from programs.selectors import enrollments_of, programs_open_to
+
+ZERO = Decimal("0")
+CASH_KINDS = Compensation.CASH_EQUIVALENT_KINDS
+
+
+@dataclass
+class ProgramTotals:
+    """What an artist gave one program and what they got for it, in its currency."""
+
+    enrollment: Enrollment
+    status_since: dt.datetime | None = None
+    contributions: int = 0
+    hours: Decimal = ZERO
+    # Pay: cash and stipends.
+    cash_paid: Decimal = ZERO
+    # Credits, free access, gifts and other things of value: counted, but not pay.
+    other_value: Decimal = ZERO
+    compensations: int = 0
+    # Contributions with no cash-equivalent allocation above 0.
+    unpaid_contributions: int = 0
+    unpaid_hours: Decimal = ZERO
+    works: int = 0
+    pending_works: int = 0
+
+    @property
+    def program(self) -> Program:
+        return self.enrollment.program
+
+
+@dataclass
+class LedgerSummary:
+    """The artist's totals across their programs; money is kept apart per currency."""
+
+    programs: list[ProgramTotals]
+    contributions: int = 0
+    hours: Decimal = ZERO
+    unpaid_contributions: int = 0
+    unpaid_hours: Decimal = ZERO
+    pending_works: int = 0
+    cash_paid_by_currency: dict[str, Decimal] = field(default_factory=dict)
+    other_value_by_currency: dict[str, Decimal] = field(default_factory=dict)
+
+
+def _sum(expression: str, condition: Q | None = None) -> Coalesce:
+    return Coalesce(Sum(expression, filter=condition), Value(ZERO), output_field=DecimalField())
+
+
+def program_totals(artist, enrollments: QuerySet[Enrollment] | None = None) -> list[ProgramTotals]:
+    """Totals for each of the artist's programs (or the given ones of them), ordered by
+    program name, in four queries however many programs there are."""
+    enrollments = enrollments_of(artist) if enrollments is None else enrollments.filter(artist=artist)
+    latest_event = AccessEvent.objects.filter(enrollment=OuterRef("pk")).order_by("-occurred_at", "-id")
+    rows = {
+        enrollment.pk: ProgramTotals(enrollment=enrollment, status_since=enrollment.status_since)
+        for enrollment in enrollments.select_related("program__organization")
+        .annotate(status_since=Subquery(latest_event.values("occurred_at")[:1]))
+        .order_by("program__name", "id")
+    }
+    if not rows:
+        return []
+
+    contributions = (
+        Contribution.objects.filter(enrollment__in=list(rows))
+        .annotate(compensated=is_compensated())
+        .values("enrollment")
+        .order_by()
+        .annotate(
+            contributions=Count("id"),
+            hours=_sum("hours_spent"),
+            unpaid_contributions=Count("id", filter=Q(compensated=False)),
+            unpaid_hours=_sum("hours_spent", Q(compensated=False)),
+        )
+    )
+    compensations = (
+        Compensation.objects.filter(enrollment__in=list(rows))
+        .values("enrollment")
+        .order_by()
+        .annotate(
+            compensations=Count("id"),
+            cash_paid=_sum("amount", Q(kind__in=CASH_KINDS)),
+            other_value=_sum("amount", ~Q(kind__in=CASH_KINDS)),
+        )
+    )
+    works = (
+        Work.objects.filter(enrollment__in=list(rows))
+        .values("enrollment")
+        .order_by()
+        .annotate(works=Count("id"), pending_works=Count("id", filter=Q(status=Work.Status.PENDING)))
+    )
+    for queryset in (contributions, compensations, works):
+        for values in queryset:
+            row = rows[values.pop("enrollment")]
+            for name, value in values.items():
+                setattr(row, name, value)
+    return list(rows.values())
+
+
+def ledger_summary(artist) -> LedgerSummary:
+    """The /me/ page: each program's totals and the sums across them."""
+    programs = program_totals(artist)
+    summary = LedgerSummary(programs=programs)
+    for row in programs:
+        summary.contributions += row.contributions
+        summary.hours += row.hours
+        summary.unpaid_contributions += row.unpaid_contributions
+        summary.unpaid_hours += row.unpaid_hours
+        summary.pending_works += row.pending_works
+        currency = row.program.currency
+        if row.cash_paid:
+            summary.cash_paid_by_currency[currency] = summary.cash_paid_by_currency.get(currency, ZERO) + row.cash_paid
+        if row.other_value:
+            summary.other_value_by_currency[currency] = (
+                summary.other_value_by_currency.get(currency, ZERO) + row.other_value
+            )
+    return summary
+
+
+def joinable_programs(artist) -> QuerySet[Program]:
+    """Programs the artist can add to their ledger: open to them and not joined yet."""
+    return programs_open_to(artist).exclude(enrollments__artist=artist).order_by("name", "organization__name")
+
+
+def access_history(enrollment: Enrollment) -> QuerySet[AccessEvent]:
+    return enrollment.access_events.order_by("occurred_at", "id")
+
+
+def contributions_of(
+    artist,
+    *,
+    enrollment: Enrollment | None = None,
+    occurred_from: dt.date | None = None,
+    occurred_until: dt.date | None = None,
+) -> QuerySet[Contribution]:
+    """The artist's contributions, newest first, each with whether and how much cash paid for it."""
+    cash_allocated = (
+        CompensationAllocation.objects.filter(contribution=OuterRef("pk"), compensation__kind__in=CASH_KINDS)
+        .values("contribution")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    contributions = (
+        Contribution.objects.filter(enrollment__artist=artist)
+        .select_related("enrollment__program")
+        .annotate(
+            is_compensated=is_compensated(),
+            cash_allocated=Coalesce(Subquery(cash_allocated), Value(ZERO), output_field=DecimalField()),
+        )
+        .order_by("-occurred_on", "-id")
+    )
+    if enrollment is not None:
+        contributions = contributions.filter(enrollment=enrollment)
+    if occurred_from is not None:
+        contributions = contributions.filter(occurred_on__gte=occurred_from)
+    if occurred_until is not None:
+        contributions = contributions.filter(occurred_on__lte=occurred_until)
+    return contributions
+
+
+def contribution_totals(contributions: QuerySet[Contribution]) -> dict:
+    """Count and hours of a (filtered) contribution list, in one query."""
+    return contributions.order_by().aggregate(count=Count("id"), hours=_sum("hours_spent"))
+
+
+def payments_covering(contribution: Contribution) -> QuerySet[CompensationAllocation]:
+    """The allocations of compensations that paid for a contribution."""
+    return contribution.allocations.select_related("compensation").order_by("compensation__paid_on", "id")
+
+
+def works_of(artist, *, enrollment: Enrollment | None = None) -> QuerySet[Work]:
+    """The artist's works, newest submission first, with their decisions."""
+    works = (
+        Work.objects.filter(enrollment__artist=artist)
+        .select_related("enrollment__program")
+        .prefetch_related("decisions")
+        .order_by("-submitted_at", "-id")
+    )
+    if enrollment is not None:
+        works = works.filter(enrollment=enrollment)
+    return works
+
+
+def compensations_of(artist, *, enrollment: Enrollment | None = None) -> QuerySet[Compensation]:
+    """The artist's compensations, latest first, with the contributions each paid for."""
+    compensations = (
+        Compensation.objects.filter(enrollment__artist=artist)
+        .select_related("enrollment__program")
+        .prefetch_related(
+            Prefetch(
+                "allocations",
+                queryset=CompensationAllocation.objects.select_related("contribution").order_by(
+                    "contribution__occurred_on", "id"
+                ),
+            )
+        )
+        .order_by("-paid_on", "-id")
+    )
+    if enrollment is not None:
+        compensations = compensations.filter(enrollment=enrollment)
+    return compensations
+
+
+def enrollment_contents(enrollment: Enrollment) -> dict[str, int]:
+    """How many records removing a program from the ledger deletes with it."""
+    return {
+        "access_events": enrollment.access_events.count(),
+        "contributions": enrollment.contributions.count(),
+        "works": enrollment.works.count(),
+        "decisions": ApprovalDecision.objects.filter(work__enrollment=enrollment).count(),
+        "compensations": enrollment.compensations.count(),
+    }
