@@ -240,13 +240,16 @@ islands AS (
           FROM qualifying) q
 ),
 spikes AS (
+    -- Described by its busiest window; named by its first, which stays put as it goes on.
     SELECT DISTINCT ON (program_id, island) program_id, occurred_at AS started_at,
+           MIN(occurred_at) OVER (PARTITION BY program_id, island) AS first_started_at,
            revoked_in_window, active_before, without_reason
     FROM islands
     ORDER BY program_id, island, revoked_in_window DESC, occurred_at
 )
 SELECT program_id AS flag_program,
-       'revocations:' || program_id || ':' || to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS flag_subject,
+       'revocations:' || program_id || ':' || to_char(first_started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')
+           AS flag_subject,
        NULL::bigint AS flag_artist,
        revoked_in_window || ' testers lost access within ' || %(hours)s || ' hours from '
            || to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC ('
@@ -262,8 +265,9 @@ def mass_revocation(now: dt.datetime) -> tuple[str, dict]:
     """A program revokes at least max(MIN, SHARE × testers with access) within the window.
 
     Windows are inclusive at both ends: revocations exactly 24 hours apart are within 24
-    hours. Overlapping qualifying windows are one flag, keyed by the day the busiest
-    window starts.
+    hours. Overlapping qualifying windows are one flag, keyed by the day the first of them
+    starts (so a revocation that goes on into later days keeps its one open flag) and
+    described by the busiest of them.
     """
     hours = settings.MASS_REVOCATION_WINDOW_HOURS
     return MASS_REVOCATION_SQL, {
