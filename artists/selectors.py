@@ -12,8 +12,8 @@ from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 
 from artists.models import ApprovalDecision, Work
-from feedback.admin import is_compensated
 from feedback.models import Compensation, CompensationAllocation, Contribution
+from feedback.selectors import is_compensated
 from programs.models import AccessEvent, Enrollment, Program
 from programs.selectors import enrollments_of, programs_open_to
 

@@ -11,26 +11,16 @@ from decimal import Decimal
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Sum, Value
+from django.db.models import Sum, Value
 from django.db.models.functions import Coalesce
 
 from feedback.models import Compensation, CompensationAllocation, Contribution
+from feedback.selectors import is_compensated
 from tracker.validation import not_before_opening, not_in_future
 
 OTHER_ENROLLMENT = (
     "This contribution belongs to another enrollment; a compensation pays only for contributions of its own enrollment."
 )
-
-
-def is_compensated() -> Exists:
-    """For a contribution queryset: some cash-equivalent allocation to the contribution is > 0."""
-    return Exists(
-        CompensationAllocation.objects.filter(
-            contribution=OuterRef("pk"),
-            amount__gt=0,
-            compensation__kind__in=Compensation.CASH_EQUIVALENT_KINDS,
-        )
-    )
 
 
 class ContributionForm(forms.ModelForm):

@@ -34,7 +34,8 @@ from django.db.models.functions import Cast, Concat, JSONObject
 from django.utils import timezone
 
 from artists.models import Work
-from feedback.models import Compensation, CompensationAllocation, Contribution
+from feedback.models import Contribution
+from feedback.selectors import is_compensated
 from programs.models import AccessEvent, Enrollment, Program
 from tracker.models import Flag
 
@@ -59,17 +60,6 @@ def text(expression) -> Cast:
     return Cast(expression, CharField())
 
 
-def _paid_in_cash(contribution_ref: str = "pk") -> Exists:
-    """A cash-equivalent allocation > 0 pays for the contribution (DESIGN: "compensated")."""
-    return Exists(
-        CompensationAllocation.objects.filter(
-            contribution=OuterRef(contribution_ref),
-            amount__gt=0,
-            compensation__kind__in=Compensation.CASH_EQUIVALENT_KINDS,
-        )
-    )
-
-
 def _contribution_candidates(queryset: QuerySet[Contribution], message) -> QuerySet:
     return queryset.annotate(
         flag_program=F("enrollment__program_id"),
@@ -92,7 +82,7 @@ def unpaid_feedback(now: dt.datetime) -> QuerySet:
     On the last day of the terms it is not late yet; the day after, it is.
     """
     due_on = ExpressionWrapper(F("occurred_on") + F("enrollment__program__payment_terms_days"), DateField())
-    late = Contribution.objects.alias(due_on=due_on).filter(due_on__lt=now.date()).exclude(_paid_in_cash())
+    late = Contribution.objects.alias(due_on=due_on).filter(due_on__lt=now.date()).exclude(is_compensated())
     message = Concat(
         text("hours_spent"),
         Value(" h of work on "),
@@ -108,7 +98,7 @@ def uncompensated_promotion(now: dt.datetime) -> QuerySet:
     """Promotion the program asked for, with no cash-equivalent pay for it."""
     requested = Contribution.objects.filter(
         kind=Contribution.Kind.PROMOTION, requested_by_program=True, occurred_on__lte=now.date()
-    ).exclude(_paid_in_cash())
+    ).exclude(is_compensated())
     message = Concat(
         Value("Promotion the program requested on "),
         text("occurred_on"),
@@ -122,7 +112,7 @@ def uncompensated_promotion(now: dt.datetime) -> QuerySet:
 def revoked_with_unpaid_work(now: dt.datetime) -> QuerySet:
     """An enrollment whose access is revoked while some of its contributions are unpaid."""
     unpaid = Contribution.objects.filter(enrollment=OuterRef("pk"), occurred_on__lte=now.date()).exclude(
-        _paid_in_cash()
+        is_compensated()
     )
     return (
         Enrollment.objects.filter(status=Enrollment.Status.REVOKED)
