@@ -38,7 +38,7 @@ class JobRunAdmin(ViewOnlyAdmin):
 
     @admin.display(description="status")
     def status_shown(self, obj):
-        if obj.status == JobRun.Status.RUNNING and obj.started_at < timezone.now() - timezone.timedelta(hours=1):
+        if obj.state == "interrupted":
             return "interrupted (never finished)"
         return obj.get_status_display()
 

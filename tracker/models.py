@@ -105,8 +105,18 @@ class JobRun(models.Model):
         ordering = ["-started_at", "-id"]
         indexes = [models.Index(fields=["status", "-finished_at"])]
 
+    # Longer than the scan task's hard time limit: a run still "running" after this was killed.
+    INTERRUPTED_AFTER = timezone.timedelta(minutes=15)
+
     def __str__(self) -> str:
         return f"{self.rule} run at {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def state(self) -> str:
+        """succeeded, failed, running, or interrupted (running for longer than any run may)."""
+        if self.status == self.Status.RUNNING and self.started_at < timezone.now() - self.INTERRUPTED_AFTER:
+            return "interrupted"
+        return self.status
 
 
 class Follow(models.Model):
