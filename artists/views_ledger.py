@@ -39,8 +39,11 @@ from programs.models import AccessEvent, Enrollment
 from programs.selectors import enrollments_of
 from programs.services import ALLOWED_EVENTS, delete_enrollment, enrol_artist, record_access_event
 from tracker.forms import add_service_errors
+from tracker.selectors import flags_of_artist, last_scan, newest_first, open_flag_counts
 
 PER_PAGE = 25
+# Open findings listed on the ledger overview; the flag feed has the rest.
+LEDGER_FLAGS_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,15 @@ def _initial_enrollment(request, artist) -> dict:
 
 @artist_required
 def ledger(request, artist):
-    return _render(request, "ledger/ledger.html", {"artist": artist, "summary": selectors.ledger_summary(artist)})
+    own_flags = flags_of_artist(artist).filter(resolved_at__isnull=True)
+    context = {
+        "artist": artist,
+        "summary": selectors.ledger_summary(artist),
+        "flag_counts": open_flag_counts(own_flags),
+        "flags": newest_first(own_flags)[:LEDGER_FLAGS_SHOWN],
+        "last_scan": last_scan(),
+    }
+    return _render(request, "ledger/ledger.html", context)
 
 
 @artist_required
