@@ -5,42 +5,24 @@ the uploaded text waits in the artist's session under a random token; the confir
 checks it all again before writing, in one transaction.
 """
 
-import functools
 import secrets
 from importlib import import_module
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from artists.models import Artist
+from artists.views_privacy import artist_required
 from feedback import imports
 from feedback.forms_import import ImportForm
 from programs.selectors import enrollments_of
 
 SESSION_KEY = "feedback_import"
 PREVIEW_ROWS = 10
-
-
-def artist_required(view):
-    """Log in first; then call `view(request, artist, ...)`, or explain why the import is
-    for artists only."""
-
-    @login_required
-    @never_cache
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        artist = Artist.objects.filter(user=request.user, erased_at__isnull=True).first()
-        if artist is None:
-            return render(request, "imports/no_artist.html", status=403)
-        return view(request, artist, *args, **kwargs)
-
-    return wrapped
 
 
 def _preview_page(request, preview: imports.ImportPreview, files: dict, token: str = "") -> HttpResponse:

@@ -10,7 +10,8 @@ from django.db.models import Min
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from tracker.models import Flag, Follow
+from tracker.models import Follow
+from tracker.selectors import SEVERITY_RANK, public_flags
 
 
 @transaction.atomic
@@ -18,7 +19,8 @@ def send_digests(*, now: dt.datetime | None = None) -> int:
     """Email each follower the flags raised on their programs since their last digest.
 
     Returns how many emails were sent. Follows are locked while this runs so two runs never
-    send the same flags twice; a follower with nothing new gets no email.
+    send the same flags twice; a follower with nothing new gets no email. Only flags the
+    public feed shows are sent (`public_flags`: the privacy floor holds in email too).
     """
     now = now or timezone.now()
     follows = list(
@@ -32,9 +34,9 @@ def send_digests(*, now: dt.datetime | None = None) -> int:
     since = Follow.objects.filter(pk__in=[f.pk for f in follows]).aggregate(since=Min("digest_sent_until"))["since"]
     new_flags = defaultdict(list)
     for flag in (
-        Flag.objects.filter(program__in={f.program_id for f in follows}, raised_at__gt=since, raised_at__lte=now)
-        .select_related("program")
-        .order_by("program__name", "-severity", "raised_at")
+        public_flags()
+        .filter(program__in={f.program_id for f in follows}, raised_at__gt=since, raised_at__lte=now)
+        .order_by("program__name", SEVERITY_RANK, "raised_at")
     ):
         new_flags[flag.program_id].append(flag)
 

@@ -10,6 +10,7 @@ twice, and a failure is retried later with exponential backoff until MAX_ATTEMPT
 import datetime as dt
 import hashlib
 import hmac
+import http.client
 import json
 import logging
 import urllib.error
@@ -21,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tracker.models import Flag, WebhookDelivery
+from tracker.selectors import public_flags
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +100,7 @@ def attempt(delivery: WebhookDelivery, *, now: dt.datetime, post: Callable = htt
         delivery.last_status_code = response.status
         delivered = 200 <= response.status < 300
         error = "" if delivered else f"HTTP {response.status}"
-    except (OSError, ValueError) as exc:  # refused, timed out, DNS, bad URL …
+    except (OSError, ValueError, http.client.HTTPException) as exc:  # refused, timed out, DNS, bad URL, not HTTP …
         delivery.last_status_code = None
         delivered, error = False, f"{type(exc).__name__}: {exc}"
     if delivered:
@@ -132,7 +134,11 @@ class DeliveryReport:
 
 
 def deliver_due(*, now: dt.datetime | None = None, batch_size: int = 50, post: Callable = http_post) -> DeliveryReport:
-    """Send every delivery that is due, batch by batch; rows another worker holds are skipped."""
+    """Send every delivery that is due, batch by batch; rows another worker holds are skipped.
+
+    A flag the privacy floor hides (see `public_flags`) is not sent: its delivery waits,
+    and goes out if the flag becomes public (its program is listed and reaches MIN_GROUP_SIZE artists).
+    """
     delivered = failed = 0
     while True:
         now_ = now or timezone.now()
@@ -140,6 +146,7 @@ def deliver_due(*, now: dt.datetime | None = None, batch_size: int = 50, post: C
             batch = list(
                 WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now_, subscription__active=True)
+                .filter(flag__in=public_flags().values("pk"))
                 .select_related("subscription", "flag__program", "flag__artist")
                 .order_by("next_attempt_at", "id")[:batch_size]
             )

@@ -314,3 +314,16 @@ def test_an_erased_artist_session_elsewhere_no_longer_reaches_the_pages(client, 
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_for_artists_page_leads_a_signed_in_advocate_to_sign_up(client, db):
+    from tests import factories as f
+
+    client.force_login(f.UserFactory(username="an-advocate"))
+    page = client.get("/me/profile/").content.decode()
+    assert 'name="next" value="/accounts/signup/"' in page
+
+    response = client.post("/accounts/logout/", {"next": "/accounts/signup/"})
+
+    assert response.status_code == 302 and response["Location"] == "/accounts/signup/"
+    assert client.get("/accounts/signup/").status_code == 200

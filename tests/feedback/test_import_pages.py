@@ -171,7 +171,7 @@ def test_a_user_without_an_artist_profile_gets_an_explanation(client, db):
     client.force_login(factories.UserFactory(username="advocate"))
     response = client.get(reverse("import"))
     assert response.status_code == 403
-    assert "Importing is for artists" in response.content.decode()
+    assert "This page is for artists" in response.content.decode()
 
 
 def test_the_upload_page_links_both_templates(artist_client):

@@ -1,0 +1,243 @@
+"""The daily digest: an advocate who follows programs gets one email listing the flags
+raised on them since the last digest, and never a flag the public feed hides."""
+
+import datetime as dt
+import itertools
+
+import pytest
+from celery.schedules import crontab
+from django.conf import settings
+from django.core import mail
+from django.utils import timezone
+
+from programs.services import revoke_access
+from tests import factories
+from tracker.digests import send_digests
+from tracker.models import Flag, Follow
+from tracker.services import run_scan
+from tracker.tasks import send_flag_digests
+
+FOLLOWED_AT = dt.datetime(2026, 5, 1, 9, 0, tzinfo=dt.UTC)
+DIGEST_AT = dt.datetime(2026, 5, 2, 7, 0, tzinfo=dt.UTC)
+_numbers = itertools.count(1)
+
+
+def raise_flag(program, *, at: dt.datetime, kind: str = "undefined_terms", severity: str = "medium", **fields) -> Flag:
+    number = next(_numbers)
+    fields.setdefault("message", f"Finding {number:04d} ({kind}).")
+    return Flag.objects.create(
+        program=program, kind=kind, severity=severity, subject_key=f"test:{number}", raised_at=at, **fields
+    )
+
+
+def follow(user, program, at: dt.datetime = FOLLOWED_AT) -> Follow:
+    return Follow.objects.create(user=user, program=program, created_at=at, digest_sent_until=at)
+
+
+@pytest.fixture
+def advocate(db):
+    return factories.UserFactory(username="advocate", email="advocate@example.org")
+
+
+def test_new_flags_on_followed_programs_come_in_one_email_grouped_by_program(advocate):
+    alpha = factories.ProgramFactory(name="Alpha Preview")
+    beta = factories.ProgramFactory(name="Beta Studio")
+    follow(advocate, alpha)
+    follow(advocate, beta)
+    overdue = raise_flag(alpha, at=FOLLOWED_AT + dt.timedelta(hours=1), kind="approval_overdue", severity="low")
+    terms = raise_flag(beta, at=FOLLOWED_AT + dt.timedelta(hours=2), kind="undefined_terms")
+    promotion = raise_flag(
+        alpha, at=FOLLOWED_AT + dt.timedelta(hours=3), kind="uncompensated_promotion", severity="medium"
+    )
+
+    assert send_digests(now=DIGEST_AT) == 1
+
+    assert len(mail.outbox) == 1
+    email = mail.outbox[0]
+    assert email.to == ["advocate@example.org"]
+    assert email.subject == "3 new flags on programs you follow"
+    body = email.body
+    for flag in (overdue, terms, promotion):
+        assert f"{flag.get_kind_display()}: {flag.message}" in body
+    assert "Approval overdue" in body and "Undefined terms" in body and "Uncompensated promotion" in body
+    # Each program once, as a heading over its own flags.
+    assert body.count("Alpha Preview") == 1 and body.count("Beta Studio") == 1
+    alpha_at, beta_at = body.index("Alpha Preview (2)"), body.index("Beta Studio (1)")
+    assert alpha_at < body.index(overdue.message) < beta_at
+    assert alpha_at < body.index(promotion.message) < beta_at
+    assert beta_at < body.index(terms.message)
+
+
+def test_the_most_severe_flags_of_a_program_come_first(advocate):
+    program = factories.ProgramFactory()
+    follow(advocate, program)
+    low = raise_flag(program, at=FOLLOWED_AT + dt.timedelta(hours=1), severity="low", kind="approval_overdue")
+    high = raise_flag(program, at=FOLLOWED_AT + dt.timedelta(hours=2), severity="high", kind="mass_revocation")
+    medium = raise_flag(program, at=FOLLOWED_AT + dt.timedelta(hours=3), severity="medium")
+
+    send_digests(now=DIGEST_AT)
+
+    body = mail.outbox[0].body
+    assert body.index(high.message) < body.index(medium.message) < body.index(low.message)
+
+
+def test_a_second_digest_the_same_day_sends_nothing(advocate):
+    program = factories.ProgramFactory()
+    follow(advocate, program)
+    raise_flag(program, at=FOLLOWED_AT + dt.timedelta(hours=1))
+    send_digests(now=DIGEST_AT)
+
+    assert send_digests(now=DIGEST_AT + dt.timedelta(hours=3)) == 0
+
+    assert len(mail.outbox) == 1
+
+
+def test_the_next_digest_holds_only_flags_raised_since_the_last(advocate):
+    program = factories.ProgramFactory()
+    follow(advocate, program)
+    first = raise_flag(program, at=FOLLOWED_AT + dt.timedelta(hours=1))
+    send_digests(now=DIGEST_AT)
+    later = raise_flag(program, at=DIGEST_AT + dt.timedelta(hours=5))
+
+    assert send_digests(now=DIGEST_AT + dt.timedelta(days=1)) == 1
+
+    body = mail.outbox[1].body
+    assert later.message in body and first.message not in body
+    assert mail.outbox[1].subject == "1 new flag on programs you follow"
+
+
+def test_flags_on_programs_not_followed_are_left_out(advocate):
+    followed = factories.ProgramFactory()
+    other = factories.ProgramFactory(name="Not Followed Program")
+    follow(advocate, followed)
+    mine = raise_flag(followed, at=FOLLOWED_AT + dt.timedelta(hours=1))
+    theirs = raise_flag(other, at=FOLLOWED_AT + dt.timedelta(hours=1))
+
+    send_digests(now=DIGEST_AT)
+
+    body = mail.outbox[0].body
+    assert mine.message in body
+    assert theirs.message not in body and "Not Followed Program" not in body
+
+
+def test_a_program_with_no_new_flags_sends_no_email(advocate):
+    program = factories.ProgramFactory()
+    follow(advocate, program)
+    raise_flag(factories.ProgramFactory(), at=FOLLOWED_AT + dt.timedelta(hours=1))
+
+    assert send_digests(now=DIGEST_AT) == 0
+    assert mail.outbox == []
+
+
+def test_flags_raised_before_the_follow_are_left_out(advocate):
+    program = factories.ProgramFactory()
+    before = raise_flag(program, at=FOLLOWED_AT - dt.timedelta(minutes=1))
+    follow(advocate, program)
+    after = raise_flag(program, at=FOLLOWED_AT + dt.timedelta(minutes=1))
+
+    send_digests(now=DIGEST_AT)
+
+    body = mail.outbox[0].body
+    assert after.message in body and before.message not in body
+
+
+def test_each_follower_gets_their_own_flags_since_their_own_follow(advocate):
+    program = factories.ProgramFactory()
+    early = raise_flag(program, at=FOLLOWED_AT + dt.timedelta(hours=1))
+    late = raise_flag(program, at=FOLLOWED_AT + dt.timedelta(hours=3))
+    newcomer = factories.UserFactory(email="newcomer@example.org")
+    follow(advocate, program)
+    follow(newcomer, program, at=FOLLOWED_AT + dt.timedelta(hours=2))
+
+    assert send_digests(now=DIGEST_AT) == 2
+
+    by_recipient = {email.to[0]: email.body for email in mail.outbox}
+    assert early.message in by_recipient["advocate@example.org"]
+    assert late.message in by_recipient["advocate@example.org"]
+    assert early.message not in by_recipient["newcomer@example.org"]
+    assert late.message in by_recipient["newcomer@example.org"]
+
+
+def test_a_user_without_an_email_or_inactive_gets_none(db):
+    program = factories.ProgramFactory()
+    follow(factories.UserFactory(email=""), program)
+    follow(factories.UserFactory(email="gone@example.org", is_active=False), program)
+    raise_flag(program, at=FOLLOWED_AT + dt.timedelta(hours=1))
+
+    assert send_digests(now=DIGEST_AT) == 0
+    assert mail.outbox == []
+
+
+def test_flags_the_public_feed_hides_are_never_in_a_digest(advocate, settings):
+    """A flag about the one artist of a small program could identify them: not in the feed,
+    so not in an email either. Nor a flag on a program that is not listed."""
+    settings.MIN_GROUP_SIZE = 5
+    small = factories.ProgramFactory(name="Tiny Beta")
+    lone = factories.EnrollmentFactory(program=small)
+    unlisted = factories.ProgramFactory(name="Hidden Program", is_listed=False)
+    follow(advocate, small)
+    follow(advocate, unlisted)
+    about_the_artist = raise_flag(
+        small, at=FOLLOWED_AT + dt.timedelta(hours=1), kind="revoked_without_reason", artist=lone.artist
+    )
+    about_the_program = raise_flag(small, at=FOLLOWED_AT + dt.timedelta(hours=2), kind="undefined_terms")
+    on_unlisted = raise_flag(unlisted, at=FOLLOWED_AT + dt.timedelta(hours=2))
+
+    assert send_digests(now=DIGEST_AT) == 1
+
+    body = mail.outbox[0].body
+    assert about_the_program.message in body
+    assert about_the_artist.message not in body
+    assert on_unlisted.message not in body and "Hidden Program" not in body
+    assert mail.outbox[0].subject == "1 new flag on programs you follow"
+
+
+def test_a_follower_of_only_hidden_flags_gets_no_email(advocate, settings):
+    settings.MIN_GROUP_SIZE = 5
+    small = factories.ProgramFactory()
+    lone = factories.EnrollmentFactory(program=small)
+    follow(advocate, small)
+    raise_flag(small, at=FOLLOWED_AT + dt.timedelta(hours=1), kind="revoked_without_reason", artist=lone.artist)
+
+    assert send_digests(now=DIGEST_AT) == 0
+    assert mail.outbox == []
+
+
+def test_a_scan_after_following_comes_in_the_next_digest(advocate, settings):
+    """End to end: follow, the scan raises flags, the daily task emails them."""
+    settings.MIN_GROUP_SIZE = 5
+    program = factories.ProgramFactory(
+        name="Moving Pictures Preview",
+        responsible_use_definition="No deepfakes.",
+        confidential_content_definition="Unreleased outputs.",
+    )
+    enrollments = [factories.EnrollmentFactory(program=program) for _ in range(5)]
+    revoke_access(enrollment=enrollments[0], occurred_at=timezone.now() - dt.timedelta(days=1))
+    Follow.objects.create(user=advocate, program=program)
+    run_scan(rules=["revoked_without_reason"])
+
+    summary = send_flag_digests.delay().get()
+
+    assert summary == {"emails": 1}
+    flag = Flag.objects.get()
+    body = mail.outbox[0].body
+    assert "Moving Pictures Preview (1)" in body
+    assert f"Revoked without a reason: {flag.message}" in body
+    assert enrollments[0].artist.handle not in body
+    assert send_flag_digests.delay().get() == {"emails": 0}
+
+
+def _entry(task: str) -> dict:
+    entries = [entry for entry in settings.CELERY_BEAT_SCHEDULE.values() if entry["task"] == task]
+    assert len(entries) == 1, f"expected one beat entry for {task}"
+    return entries[0]
+
+
+def test_the_digest_is_sent_daily_and_webhooks_are_delivered_every_minute():
+    digest = _entry("tracker.tasks.send_flag_digests")["schedule"]
+    webhooks = _entry("tracker.tasks.deliver_webhooks")["schedule"]
+
+    assert isinstance(digest, crontab) and isinstance(webhooks, crontab)
+    assert len(digest.hour) == 1 and len(digest.minute) == 1
+    assert digest.day_of_week == set(range(7)) and digest.day_of_month == set(range(1, 32))
+    assert webhooks.minute == set(range(60)) and webhooks.hour == set(range(24))
