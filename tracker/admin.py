@@ -86,6 +86,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
     search_fields = ("url", "owner__username")
     raw_id_fields = ("owner",)
     autocomplete_fields = ("program",)
+    inlines = (DeliveryInline,)
 
     def get_queryset(self, request):
         return (

@@ -150,5 +150,7 @@ class WebhookSubscriptionViewSet(viewsets.ModelViewSet):
     def deliveries(self, request, pk=None):
         """The latest deliveries of this subscription, newest first."""
         subscription = self.get_object()
-        page = self.paginate_queryset(subscription.deliveries.order_by("-created_at", "-id"))
+        # A delivery of a flag the privacy floor hides would tell that the flag exists.
+        deliveries = subscription.deliveries.filter(flag__in=public_flags().values("pk"))
+        page = self.paginate_queryset(deliveries.order_by("-created_at", "-id"))
         return self.get_paginated_response(WebhookDeliverySerializer(page, many=True).data)
