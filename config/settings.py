@@ -243,6 +243,12 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Early-Access Tracker API",
     "VERSION": "1.0.0",
+    # Several records have a "kind"; give each choice set its own stable name.
+    "ENUM_NAME_OVERRIDES": {
+        "ContributionKindEnum": "feedback.models.Contribution.Kind",
+        "CompensationKindEnum": "feedback.models.Compensation.Kind",
+        "FlagKindEnum": "tracker.models.Flag.Kind",
+    },
 }
 
 # Domain settings.
