@@ -90,7 +90,7 @@ class Receiver:
 @pytest.fixture
 def receiver():
     receiver = Receiver()
-    thread = threading.Thread(target=receiver.server.serve_forever, daemon=True)
+    thread = threading.Thread(target=receiver.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield receiver
     receiver.server.shutdown()
