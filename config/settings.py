@@ -266,6 +266,9 @@ MASS_REVOCATION_MIN_TESTERS = env_int("MASS_REVOCATION_MIN_TESTERS", 10)
 MASS_REVOCATION_SHARE = env_decimal("MASS_REVOCATION_SHARE", "0.25")
 MASS_REVOCATION_WINDOW_HOURS = env_int("MASS_REVOCATION_WINDOW_HOURS", 24)
 
+# Webhooks may not target loopback or private addresses unless this is on (tests, local use).
+WEBHOOK_ALLOW_PRIVATE_HOSTS = env_bool("WEBHOOK_ALLOW_PRIVATE_HOSTS", default=False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

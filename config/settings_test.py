@@ -13,3 +13,5 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 # One test database per test run, so parallel runs on one server never drop each other's.
 DATABASES["default"]["TEST"] = {"NAME": f"test_tracker_{os.getpid()}"}  # noqa: F405
+# The webhook tests run their receiver on loopback.
+WEBHOOK_ALLOW_PRIVATE_HOSTS = True

@@ -47,7 +47,7 @@ class JobRunAdmin(ViewOnlyAdmin):
         return [path("run-scan/", run, name="tracker_jobrun_run_scan"), *super().get_urls()]
 
     def run_scan_view(self, request):
-        if request.method != "POST" or not request.user.has_perm("tracker.view_jobrun"):
+        if request.method != "POST" or not request.user.has_perm("tracker.change_jobrun"):
             return redirect(reverse("admin:tracker_jobrun_changelist"))
         result = scan_flags.delay(trigger="admin")
         if result.ready():
@@ -124,7 +124,7 @@ class WebhookDeliveryAdmin(ViewOnlyAdmin):
         # Needed for the retry action; the change form itself shows read-only fields.
         return obj is None and request.user.has_perm("tracker.change_webhookdelivery")
 
-    @admin.action(description="Retry selected deliveries now")
+    @admin.action(description="Retry selected deliveries now", permissions=["change"])
     def retry_now(self, request, queryset):
         count = queryset.exclude(status=WebhookDelivery.Status.DELIVERED).update(
             status=WebhookDelivery.Status.PENDING, next_attempt_at=timezone.now()

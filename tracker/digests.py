@@ -13,6 +13,9 @@ from django.utils import timezone
 from tracker.models import Follow
 from tracker.selectors import SEVERITY_RANK, public_flags
 
+# Longer than any scan transaction may run (the scan task's hard time limit is 11 minutes).
+SETTLE_TIME = dt.timedelta(minutes=15)
+
 
 @transaction.atomic
 def send_digests(*, now: dt.datetime | None = None) -> int:
@@ -22,7 +25,10 @@ def send_digests(*, now: dt.datetime | None = None) -> int:
     send the same flags twice; a follower with nothing new gets no email. Only flags the
     public feed shows are sent (`public_flags`: the privacy floor holds in email too).
     """
-    now = now or timezone.now()
+    # A scan stamps raised_at before its transaction commits, so flags raised in the last
+    # few minutes may not be visible yet: the digest stops short of them, and the next one
+    # starts there.
+    now = (now or timezone.now()) - SETTLE_TIME
     follows = list(
         Follow.objects.select_for_update(of=("self",))
         .filter(user__is_active=True)

@@ -13,6 +13,7 @@ from tracker.api import ArtistRecordsViewSet, RejectUnknownFieldsMixin
 from tracker.filters import FlagFilter
 from tracker.models import Flag, WebhookDelivery, WebhookSubscription
 from tracker.selectors import artist_label, flags_of_artist, newest_first, public_flags
+from tracker.webhooks import DestinationNotAllowed, check_destination
 
 
 class FlagSerializer(serializers.ModelSerializer):
@@ -100,6 +101,10 @@ class WebhookSubscriptionSerializer(RejectUnknownFieldsMixin, serializers.ModelS
     def validate_url(self, value):
         if not value.lower().startswith(("http://", "https://")):
             raise serializers.ValidationError("Use an http:// or https:// address.")
+        try:
+            check_destination(value)
+        except DestinationNotAllowed as error:
+            raise serializers.ValidationError(str(error)) from None
         return value
 
     def validate_kinds(self, value):

@@ -11,13 +11,17 @@ import datetime as dt
 import hashlib
 import hmac
 import http.client
+import ipaddress
 import json
 import logging
+import socket
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -72,6 +76,29 @@ class Response:
     status: int
 
 
+class DestinationNotAllowed(ValueError):
+    """The webhook URL points at this server's own network."""
+
+
+def check_destination(url: str) -> None:
+    """Refuse a URL whose host is or resolves to a loopback, private, link-local or reserved
+    address, so a client cannot make the tracker POST into its own network. Tests and
+    local development allow them with WEBHOOK_ALLOW_PRIVATE_HOSTS."""
+    if settings.WEBHOOK_ALLOW_PRIVATE_HOSTS:
+        return
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise DestinationNotAllowed("Use an http:// or https:// address with a host name.")
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
+    except (socket.gaierror, UnicodeError):
+        raise DestinationNotAllowed(f"The host {parts.hostname} cannot be resolved.") from None
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if not ip.is_global or ip.is_multicast:
+            raise DestinationNotAllowed(f"{parts.hostname} is a private or local address; use a public one.")
+
+
 def http_post(url: str, body: bytes, headers: dict[str, str]) -> Response:
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
@@ -96,6 +123,7 @@ def attempt(delivery: WebhookDelivery, *, now: dt.datetime, post: Callable = htt
     delivery.attempts += 1
     delivery.last_attempt_at = now
     try:
+        check_destination(subscription.url)
         response = post(subscription.url, body, headers)
         delivery.last_status_code = response.status
         delivered = 200 <= response.status < 300

@@ -463,3 +463,14 @@ def test_deliveries_of_flags_the_privacy_floor_hides_are_not_listed(owner_api, o
 
     assert response.status_code == 200
     assert response.json()["count"] == 0
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8000/hook", "http://10.0.0.5/hook", "http://localhost/hook"])
+def test_a_subscription_to_a_private_address_is_refused(owner_api, world, settings, url):
+    settings.WEBHOOK_ALLOW_PRIVATE_HOSTS = False
+
+    response = owner_api.post(WEBHOOKS, {"url": url}, format="json")
+
+    assert response.status_code == 400
+    assert "private or local address" in response.json()["url"][0]
+    assert not WebhookSubscription.objects.exists()

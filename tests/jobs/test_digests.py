@@ -213,8 +213,11 @@ def test_a_scan_after_following_comes_in_the_next_digest(advocate, settings):
     )
     enrollments = [factories.EnrollmentFactory(program=program) for _ in range(5)]
     revoke_access(enrollment=enrollments[0], occurred_at=timezone.now() - dt.timedelta(days=1))
-    Follow.objects.create(user=advocate, program=program)
+    an_hour_ago = timezone.now() - dt.timedelta(hours=1)
+    Follow.objects.create(user=advocate, program=program, created_at=an_hour_ago, digest_sent_until=an_hour_ago)
     run_scan(rules=["revoked_without_reason"])
+    # The scan ran half an hour before the daily digest.
+    Flag.objects.update(raised_at=timezone.now() - dt.timedelta(minutes=30))
 
     summary = send_flag_digests.delay().get()
 
@@ -241,3 +244,18 @@ def test_the_digest_is_sent_daily_and_webhooks_are_delivered_every_minute():
     assert len(digest.hour) == 1 and len(digest.minute) == 1
     assert digest.day_of_week == set(range(7)) and digest.day_of_month == set(range(1, 32))
     assert webhooks.minute == set(range(60)) and webhooks.hour == set(range(24))
+
+
+def test_a_flag_raised_minutes_ago_waits_for_the_next_digest(advocate, settings):
+    """A scan may still be committing flags stamped just before the digest: they come next time."""
+    settings.MIN_GROUP_SIZE = 1
+    program = factories.ProgramFactory(responsible_use_definition="", status="active")
+    an_hour_ago = timezone.now() - dt.timedelta(hours=1)
+    Follow.objects.create(user=advocate, program=program, created_at=an_hour_ago, digest_sent_until=an_hour_ago)
+    run_scan(rules=["undefined_terms"])
+    Flag.objects.update(raised_at=timezone.now() - dt.timedelta(minutes=5))
+
+    assert send_digests() == 0
+
+    assert send_digests(now=timezone.now() + dt.timedelta(days=1)) == 1
+    assert "Undefined terms" in mail.outbox[0].body

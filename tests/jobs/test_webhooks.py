@@ -539,3 +539,42 @@ def test_a_delivery_another_worker_holds_is_skipped(transactional_db, receiver):
 
     assert deliver_due() == webhooks.DeliveryReport(delivered=1, failed=0)
     assert sorted(r.json["flag"]["id"] for r in receiver.requests) == sorted([free.flag_id, held.flag_id])
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/hook",
+        "http://localhost/hook",
+        "http://10.1.2.3/hook",
+        "http://[::1]/hook",
+        "http://169.254.169.254/latest/meta-data",
+    ],
+)
+def test_webhooks_to_this_servers_own_network_are_refused(url, settings):
+    from tracker.webhooks import DestinationNotAllowed, check_destination
+
+    settings.WEBHOOK_ALLOW_PRIVATE_HOSTS = False
+    with pytest.raises(DestinationNotAllowed):
+        check_destination(url)
+
+
+def test_a_delivery_to_a_private_address_is_recorded_as_refused_not_sent(db, settings):
+    from tracker.models import WebhookDelivery, WebhookSubscription
+    from tracker.webhooks import attempt
+
+    settings.WEBHOOK_ALLOW_PRIVATE_HOSTS = False
+    program = factories.ProgramFactory(responsible_use_definition="")
+    flag = Flag.objects.create(
+        kind="undefined_terms", severity="medium", program=program, subject_key=f"program:{program.pk}", message="m"
+    )
+    owner = factories.UserFactory()
+    subscription = WebhookSubscription.objects.create(owner=owner, url="http://127.0.0.1:9/hook", secret="s" * 20)
+    delivery = WebhookDelivery.objects.create(subscription=subscription, flag=flag)
+    sent = []
+
+    assert attempt(delivery, now=timezone.now(), post=lambda *args: sent.append(args)) is False
+
+    delivery.refresh_from_db()
+    assert sent == []
+    assert "private or local address" in delivery.last_error and delivery.status == "pending"

@@ -142,9 +142,19 @@ def test_staff_without_permission_on_runs_cannot_start_a_scan(client, db):
     assert not JobRun.objects.exists()
 
 
-def test_staff_allowed_to_view_runs_can_start_a_scan(client, db):
+def test_staff_who_may_only_view_runs_cannot_start_a_scan(client, db):
     user = factories.UserFactory(is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_jobrun"))
+    client.force_login(user)
+
+    client.post(reverse(RUN_SCAN))
+
+    assert not JobRun.objects.exists()
+
+
+def test_staff_allowed_to_change_runs_can_start_a_scan(client, db):
+    user = factories.UserFactory(is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_jobrun", "change_jobrun"]))
     client.force_login(user)
 
     client.post(reverse(RUN_SCAN))
