@@ -1,0 +1,54 @@
+"""On the demo world, the scan finds the incident DESIGN.md describes."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from programs.models import AccessEvent
+from tracker.demo import INCIDENT, INCIDENT_SLUG
+from tracker.models import Flag
+
+
+@pytest.fixture
+def scanned_demo(db):
+    call_command("seed_demo", "--scale=0.2", "--no-progress", stdout=io.StringIO())
+    call_command("scan_flags", stdout=io.StringIO())
+
+
+def open_flags(kind):
+    return Flag.objects.filter(kind=kind, resolved_at__isnull=True, program__slug=INCIDENT_SLUG)
+
+
+def test_the_scan_finds_one_mass_revocation_on_the_revocation_day(scanned_demo):
+    revocation_day = timezone.localdate() - dt.timedelta(days=INCIDENT.revocation_days_ago)
+
+    spikes = list(open_flags("mass_revocation"))
+
+    assert len(spikes) == 1
+    assert spikes[0].subject_key.endswith(revocation_day.isoformat())
+    revoked_that_day = AccessEvent.objects.filter(
+        kind="revoked", enrollment__program__slug=INCIDENT_SLUG, occurred_at__date=revocation_day
+    ).count()
+    assert spikes[0].details["revoked"] == revoked_that_day
+    assert spikes[0].details["without_reason"] == revoked_that_day
+
+
+def test_the_scan_finds_revocations_without_reason_unpaid_feedback_and_uncompensated_promotion(scanned_demo):
+    without_reason = AccessEvent.objects.filter(
+        kind="revoked", reason="", enrollment__program__slug=INCIDENT_SLUG
+    ).count()
+
+    assert open_flags("revoked_without_reason").count() == without_reason > 0
+    assert open_flags("unpaid_feedback").count() > 100
+    assert open_flags("uncompensated_promotion").count() > 10
+    assert open_flags("revoked_with_unpaid_work").exists()
+    assert open_flags("undefined_terms").count() == 0  # the incident program is suspended, not active
+
+
+def test_the_fair_program_pays_within_its_terms_and_raises_no_pay_flags(scanned_demo):
+    fair = Flag.objects.filter(program__slug="brightwater-image-residency", resolved_at__isnull=True)
+
+    assert not fair.filter(kind__in=["unpaid_feedback", "uncompensated_promotion", "mass_revocation"]).exists()
