@@ -15,3 +15,7 @@ CSRF_COOKIE_SECURE = False
 DATABASES["default"]["TEST"] = {"NAME": f"test_tracker_{os.getpid()}"}  # noqa: F405
 # The webhook tests run their receiver on loopback.
 WEBHOOK_ALLOW_PRIVATE_HOSTS = True
+# Tasks run in process in tests, with or without Redis; the real-worker tests (tests/jobs/
+# test_worker.py) switch this off for themselves and talk to a worker over Redis.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True

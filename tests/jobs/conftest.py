@@ -120,7 +120,17 @@ def worker_backends(application_name: str) -> list[int]:
 
 
 @pytest.fixture
-def start_worker(redis_client, transactional_db, tmp_path):
+def real_broker():
+    """Send tasks to the broker for real: the test settings run them in process otherwise."""
+    from config.celery import app
+
+    app.conf.task_always_eager = False
+    yield app
+    app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def start_worker(redis_client, real_broker, transactional_db, tmp_path):
     """Start a Celery worker on this test's queue and database; returns the ready Worker.
 
     The worker sees only committed data, hence transactional_db. Workers are stopped (and
