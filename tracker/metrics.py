@@ -1,0 +1,638 @@
+"""Fairness metrics (DESIGN.md, "Fairness metrics"), computed in the database.
+
+`program_metrics()` gives one `Metrics` per program (or per organization, or one for the
+platform) in a fixed number of queries, whatever the number of programs, contributions
+or works: each query aggregates one kind of record grouped by the program (organization).
+The privacy floor is applied here and only here (`_apply_floor`): every page, export and
+endpoint reads metrics through these functions, so none can forget it.
+
+A ratio with a zero denominator is None, never 0. Money is Decimal in the program's
+currency; a group that mixes currencies has no single money figure (see
+`cash_paid_by_currency`). docs/metrics.md defines every figure and score point.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field, fields, replace
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import (
+    Aggregate,
+    Count,
+    DateField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Extract, TruncMonth, TruncWeek
+from django.utils import timezone
+
+from artists.models import ApprovalDecision, Work
+from feedback.models import Compensation, CompensationAllocation, Contribution
+from feedback.selectors import is_compensated
+from programs.models import AccessEvent, Enrollment, Program
+from tracker.models import Flag
+from tracker.score import MIN_NOTICE_DAYS, OLD_UNPAID_FLAG_DAYS, score_points
+
+CENT = Decimal("0.01")
+BLANK = r"^\s*$"
+
+GROUPS = ("program", "organization", "platform")
+
+
+class Percentile(Aggregate):
+    """PostgreSQL's percentile_cont: the continuous percentile of the expression."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(%(percentile)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, percentile: float, **extra):
+        super().__init__(expression, percentile=percentile, **extra)
+
+
+def ratio(numerator, denominator, places: int = 4) -> float | None:
+    """numerator / denominator, or None when there is nothing to divide by."""
+    if not denominator:
+        return None
+    return round(float(numerator) / float(denominator), places)
+
+
+def money(value) -> Decimal:
+    return Decimal(value or 0).quantize(CENT, ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Period:
+    """An optional date range: contributions by occurred_on, works by submitted_at, payments
+    by paid_on (both ends included)."""
+
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    @property
+    def bounded(self) -> bool:
+        return self.since is not None or self.until is not None
+
+    def on(self, field_name: str) -> Q:
+        q = Q()
+        if self.since:
+            q &= Q(**{f"{field_name}__gte": self.since})
+        if self.until:
+            q &= Q(**{f"{field_name}__lte": self.until})
+        return q
+
+
+@dataclass
+class Metrics:
+    """Every figure for one program, organization or the platform."""
+
+    key: str
+    name: str
+    artists: int = 0
+    suppressed: bool = False
+    suppressed_reason: str = ""
+
+    testers_active: int | None = 0
+    testers_revoked: int | None = 0
+    testers_ever_granted: int | None = 0
+    revocation_rate: float | None = None
+
+    contributions: int | None = 0
+    contributions_by_kind: dict | None = field(default_factory=dict)
+    hours: Decimal | None = Decimal("0")
+    compensated_contributions: int | None = 0
+    compensated_hours: Decimal | None = Decimal("0")
+    compensated_share: float | None = None
+    compensated_hours_share: float | None = None
+
+    currency: str | None = None
+    cash_paid: Decimal | None = Decimal("0")
+    other_value: Decimal | None = Decimal("0")
+    cash_paid_by_currency: dict | None = field(default_factory=dict)
+    reference_hourly_rate: Decimal | None = None
+    effective_hourly_rate: Decimal | None = None
+    fair_value: Decimal | None = None
+    pay_gap: Decimal | None = None
+    median_days_to_payment: float | None = None
+    contributions_older_than_terms: int | None = 0
+    paid_within_terms: int | None = 0
+    paid_within_terms_share: float | None = None
+
+    works_submitted: int | None = 0
+    works_decided: int | None = 0
+    approval_rate: float | None = None
+    rejection_rate: float | None = None
+    showcase_rate: float | None = None
+    decisions: int | None = 0
+    decisions_with_reason_share: float | None = None
+    approval_latency_median_hours: float | None = None
+    approval_latency_p90_hours: float | None = None
+    overdue_works: int | None = 0
+    decided_within_sla: int | None = 0
+    decided_within_sla_share: float | None = None
+
+    revocations: int | None = 0
+    revocations_without_reason: int | None = 0
+    revocations_short_notice: int | None = 0
+    mass_revocations: int | None = 0
+    requested_promotion_unpaid: int | None = 0
+    open_flags: dict | None = field(default_factory=dict)
+    old_unpaid_feedback_flags: int | None = 0
+    terms_defined: bool | None = None
+
+    fairness_score: int | None = None
+    score_breakdown: list | None = field(default_factory=list)
+
+    # Figures that stay visible below the privacy floor: they describe the program, not artists.
+    PUBLIC = frozenset({"key", "name", "artists", "suppressed", "suppressed_reason", "currency", "terms_defined"})
+
+
+def suppressed_reason(artist_count: int) -> str:
+    """Why an aggregate is hidden, or "" when it may be shown (the privacy floor)."""
+    if artist_count < settings.MIN_GROUP_SIZE:
+        return (
+            f"Fewer than {settings.MIN_GROUP_SIZE} artists have logged work here; figures are hidden to protect them."
+        )
+    return ""
+
+
+def _apply_floor(metrics: Metrics) -> Metrics:
+    """The privacy floor, in one place: below MIN_GROUP_SIZE artists every figure is None."""
+    reason = suppressed_reason(metrics.artists)
+    if not reason:
+        return metrics
+    hidden = {f.name: None for f in fields(Metrics) if f.name not in Metrics.PUBLIC}
+    return replace(metrics, suppressed=True, suppressed_reason=reason, **hidden)
+
+
+# -- grouping -------------------------------------------------------------------------
+
+
+def _group_path(group: str, program_path: str) -> str | None:
+    """The field to group by, from a model whose program is at `program_path`."""
+    if group == "program":
+        return f"{program_path}_id" if program_path else "id"
+    if group == "organization":
+        return f"{program_path}__organization_id" if program_path else "organization_id"
+    return None
+
+
+def _grouped(queryset: QuerySet, group: str, program_path: str, **aggregates) -> dict:
+    """{group key: {aggregate: value}}; the platform is one group with key None."""
+    path = _group_path(group, program_path)
+    # A constant key is not grouped by, so the platform comes out as one row.
+    key = F(path) if path else Value(None, output_field=IntegerField())
+    rows = queryset.values(group_key=key).annotate(**aggregates).order_by()
+    return {row.pop("group_key"): row for row in rows}
+
+
+def _in_programs(queryset: QuerySet, program_path: str, program_ids) -> QuerySet:
+    lookup = f"{program_path}__in" if program_path else "pk__in"
+    return queryset.filter(**{lookup: program_ids})
+
+
+# -- the queries ----------------------------------------------------------------------
+
+
+def _artists(program_ids, group, period: Period) -> dict:
+    """Distinct artists each group's figures are drawn from (the privacy floor counts these)."""
+    enrollments = _in_programs(Enrollment.objects.all(), "program", program_ids)
+    if period.bounded:
+        enrollments = enrollments.filter(
+            Exists(Contribution.objects.filter(Q(enrollment=OuterRef("pk")) & period.on("occurred_on")))
+            | Exists(Work.objects.filter(Q(enrollment=OuterRef("pk")) & period.on("submitted_at__date")))
+            | Exists(Compensation.objects.filter(Q(enrollment=OuterRef("pk")) & period.on("paid_on")))
+        )
+    return _grouped(enrollments, group, "program", artists=Count("artist", distinct=True))
+
+
+def _testers(program_ids, group) -> dict:
+    status = Enrollment.Status
+    return _grouped(
+        _in_programs(Enrollment.objects.all(), "program", program_ids),
+        group,
+        "program",
+        testers_active=Count("id", filter=Q(status=status.ACTIVE)),
+        testers_revoked=Count("id", filter=Q(status=status.REVOKED)),
+        testers_ever_granted=Count("id", filter=Q(granted_on__isnull=False)),
+    )
+
+
+def _first_cash_payment() -> Subquery:
+    return Subquery(
+        CompensationAllocation.objects.filter(
+            contribution=OuterRef("pk"), amount__gt=0, compensation__kind__in=Compensation.CASH_EQUIVALENT_KINDS
+        )
+        .values("contribution")
+        .annotate(first=Min("compensation__paid_on"))
+        .values("first")
+    )
+
+
+def _contributions(program_ids, group, period: Period, today: dt.date) -> dict:
+    terms = F("enrollment__program__payment_terms_days")
+    queryset = _in_programs(
+        Contribution.objects.filter(period.on("occurred_on")), "enrollment__program", program_ids
+    ).annotate(
+        compensated=is_compensated(),
+        first_paid_on=_first_cash_payment(),
+        days_to_payment=ExpressionWrapper(
+            Extract(F("first_paid_on") - F("occurred_on"), "epoch") / 86400.0, output_field=FloatField()
+        ),
+        due_on=ExpressionWrapper(F("occurred_on") + terms, output_field=DateField()),
+        # The program's own reference rate, or the platform default.
+        rate=Coalesce(
+            "enrollment__program__reference_hourly_rate",
+            Value(settings.FAIR_HOURLY_RATE),
+            output_field=DecimalField(max_digits=10, decimal_places=2),
+        ),
+    )
+    older = Q(due_on__lt=today)
+    by_kind = {f"kind_{kind}": Count("id", filter=Q(kind=kind)) for kind in Contribution.Kind.values}
+    return _grouped(
+        queryset,
+        group,
+        "enrollment__program",
+        contributions=Count("id"),
+        hours=Coalesce(Sum("hours_spent"), Value(Decimal("0"))),
+        compensated_contributions=Count("id", filter=Q(compensated=True)),
+        compensated_hours=Coalesce(Sum("hours_spent", filter=Q(compensated=True)), Value(Decimal("0"))),
+        fair_value=Coalesce(Sum(F("hours_spent") * F("rate")), Value(Decimal("0"))),
+        median_days_to_payment=Percentile("days_to_payment", 0.5, filter=Q(compensated=True)),
+        contributions_older_than_terms=Count("id", filter=older),
+        paid_within_terms=Count("id", filter=older & Q(compensated=True, first_paid_on__lte=F("due_on"))),
+        requested_promotion_unpaid=Count(
+            "id", filter=Q(kind=Contribution.Kind.PROMOTION, requested_by_program=True, compensated=False)
+        ),
+        **by_kind,
+    )
+
+
+def _payments(program_ids, group, period: Period) -> dict:
+    """Cash and other value per group and currency."""
+    queryset = _in_programs(Compensation.objects.filter(period.on("paid_on")), "enrollment__program", program_ids)
+    path = _group_path(group, "enrollment__program")
+    rows = (
+        queryset.values(
+            group_key=F(path) if path else Value(None, output_field=IntegerField()),
+            currency=F("enrollment__program__currency"),
+        )
+        .annotate(
+            cash=Coalesce(Sum("amount", filter=Q(kind__in=Compensation.CASH_EQUIVALENT_KINDS)), Value(Decimal("0"))),
+            other=Coalesce(Sum("amount", filter=~Q(kind__in=Compensation.CASH_EQUIVALENT_KINDS)), Value(Decimal("0"))),
+        )
+        .order_by()
+    )
+    result = defaultdict(lambda: {"cash": {}, "other": {}})
+    for row in rows:
+        key = row["group_key"]
+        result[key]["cash"][row["currency"]] = row["cash"]
+        result[key]["other"][row["currency"]] = row["other"]
+    return result
+
+
+def _works(program_ids, group, period: Period, now: dt.datetime) -> dict:
+    sla = F("enrollment__program__approval_sla_days") * dt.timedelta(days=1)
+    latency_hours = ExpressionWrapper(
+        Extract(F("first_decided_at") - F("submitted_at"), "epoch") / 3600.0, output_field=FloatField()
+    )
+    decided = ~Q(status=Work.Status.PENDING)
+    showcased = ApprovalDecision.objects.filter(work=OuterRef("pk"), outcome=ApprovalDecision.Outcome.SHOWCASED)
+    queryset = _in_programs(
+        Work.objects.filter(period.on("submitted_at__date")), "enrollment__program", program_ids
+    ).annotate(latency_hours=latency_hours, ever_showcased=Exists(showcased))
+    return _grouped(
+        queryset,
+        group,
+        "enrollment__program",
+        works_submitted=Count("id"),
+        works_decided=Count("id", filter=decided),
+        approved=Count("id", filter=Q(status__in=[Work.Status.APPROVED, Work.Status.SHOWCASED])),
+        rejected=Count("id", filter=Q(status=Work.Status.REJECTED)),
+        ever_showcased=Count("id", filter=Q(ever_showcased=True)),
+        approval_latency_median_hours=Percentile("latency_hours", 0.5, filter=decided),
+        approval_latency_p90_hours=Percentile("latency_hours", 0.9, filter=decided),
+        overdue_works=Count("id", filter=Q(status=Work.Status.PENDING, submitted_at__lt=now - sla)),
+        decided_within_sla=Count("id", filter=decided & Q(first_decided_at__lte=F("submitted_at") + sla)),
+    )
+
+
+def _decisions(program_ids, group, period: Period) -> dict:
+    queryset = _in_programs(
+        ApprovalDecision.objects.filter(period.on("work__submitted_at__date")), "work__enrollment__program", program_ids
+    )
+    return _grouped(
+        queryset,
+        group,
+        "work__enrollment__program",
+        decisions=Count("id"),
+        decisions_with_reason=Count("id", filter=~Q(reason__regex=BLANK)),
+    )
+
+
+def _revocations(program_ids, group) -> dict:
+    queryset = _in_programs(
+        AccessEvent.objects.filter(kind=AccessEvent.Kind.REVOKED), "enrollment__program", program_ids
+    )
+    return _grouped(
+        queryset,
+        group,
+        "enrollment__program",
+        revocations=Count("id"),
+        revocations_without_reason=Count("id", filter=Q(reason__regex=BLANK)),
+        # Unknown notice is not notice given.
+        revocations_short_notice=Count("id", filter=Q(notice_days__isnull=True) | Q(notice_days__lt=MIN_NOTICE_DAYS)),
+    )
+
+
+def _flags(program_ids, group, now: dt.datetime) -> dict:
+    """Open flags by kind, old unpaid-feedback flags and mass revocations ever flagged."""
+    path = _group_path(group, "program")
+    queryset = _in_programs(Flag.objects.all(), "program", program_ids)
+    old = now - dt.timedelta(days=OLD_UNPAID_FLAG_DAYS)
+    rows = (
+        queryset.values(group_key=F(path) if path else Value(None, output_field=IntegerField()), flag_kind=F("kind"))
+        .annotate(
+            open=Count("id", filter=Q(resolved_at__isnull=True)),
+            ever=Count("id"),
+            old_open=Count("id", filter=Q(resolved_at__isnull=True, raised_at__lt=old)),
+        )
+        .order_by()
+    )
+    result = defaultdict(lambda: {"open_flags": {}, "old_unpaid_feedback_flags": 0, "mass_revocations": 0})
+    for row in rows:
+        entry = result[row["group_key"]]
+        if row["open"]:
+            entry["open_flags"][row["flag_kind"]] = row["open"]
+        if row["flag_kind"] == Flag.Kind.UNPAID_FEEDBACK:
+            entry["old_unpaid_feedback_flags"] = row["old_open"]
+        if row["flag_kind"] == Flag.Kind.MASS_REVOCATION:
+            entry["mass_revocations"] = row["ever"]
+    return result
+
+
+# -- assembling -----------------------------------------------------------------------
+
+
+def _assemble(key, name, programs: list[Program], parts: dict) -> Metrics:
+    def part(name_):
+        return parts[name_].get(key) or {}
+
+    artists, testers, work, pay = part("artists"), part("testers"), part("contributions"), part("payments")
+    works, decisions, revocations, flags = part("works"), part("decisions"), part("revocations"), part("flags")
+
+    currencies = {p.currency for p in programs}
+    currency = currencies.pop() if len(currencies) == 1 else None
+    cash_by_currency = {c: money(v) for c, v in sorted((pay.get("cash") or {}).items())}
+    other_by_currency = {c: money(v) for c, v in sorted((pay.get("other") or {}).items())}
+    hours = work.get("hours") or Decimal("0")
+    m = Metrics(key=key, name=name, artists=artists.get("artists", 0), currency=currency)
+
+    m.testers_active = testers.get("testers_active", 0)
+    m.testers_revoked = testers.get("testers_revoked", 0)
+    m.testers_ever_granted = testers.get("testers_ever_granted", 0)
+    m.revocation_rate = ratio(m.testers_revoked, m.testers_ever_granted)
+
+    m.contributions = work.get("contributions", 0)
+    m.contributions_by_kind = {kind: work.get(f"kind_{kind}", 0) for kind in Contribution.Kind.values}
+    m.hours = hours
+    m.compensated_contributions = work.get("compensated_contributions", 0)
+    m.compensated_hours = work.get("compensated_hours") or Decimal("0")
+    m.compensated_share = ratio(m.compensated_contributions, m.contributions)
+    m.compensated_hours_share = ratio(m.compensated_hours, hours)
+    median_days = work.get("median_days_to_payment")
+    m.median_days_to_payment = round(median_days, 1) if median_days is not None else None
+    m.contributions_older_than_terms = work.get("contributions_older_than_terms", 0)
+    m.paid_within_terms = work.get("paid_within_terms", 0)
+    m.paid_within_terms_share = ratio(m.paid_within_terms, m.contributions_older_than_terms)
+    m.requested_promotion_unpaid = work.get("requested_promotion_unpaid", 0)
+
+    m.cash_paid_by_currency = cash_by_currency
+    if currency is not None:
+        m.cash_paid = cash_by_currency.get(currency, money(0))
+        m.other_value = other_by_currency.get(currency, money(0))
+        rates = {p.effective_reference_rate for p in programs}
+        m.reference_hourly_rate = money(rates.pop()) if len(rates) == 1 else None
+        m.fair_value = money(work.get("fair_value"))
+        m.pay_gap = max(money(0), m.fair_value - m.cash_paid)
+        m.effective_hourly_rate = money(m.cash_paid / hours) if hours else None
+    else:
+        m.cash_paid = m.other_value = m.fair_value = m.pay_gap = None
+
+    m.works_submitted = works.get("works_submitted", 0)
+    m.works_decided = works.get("works_decided", 0)
+    m.approval_rate = ratio(works.get("approved", 0), m.works_decided)
+    m.rejection_rate = ratio(works.get("rejected", 0), m.works_decided)
+    m.showcase_rate = ratio(works.get("ever_showcased", 0), m.works_submitted)
+    for name_ in ("approval_latency_median_hours", "approval_latency_p90_hours"):
+        value = works.get(name_)
+        setattr(m, name_, round(value, 1) if value is not None else None)
+    m.overdue_works = works.get("overdue_works", 0)
+    m.decided_within_sla = works.get("decided_within_sla", 0)
+    m.decided_within_sla_share = ratio(m.decided_within_sla, m.works_decided + m.overdue_works)
+    m.decisions = decisions.get("decisions", 0)
+    m.decisions_with_reason_share = ratio(decisions.get("decisions_with_reason", 0), m.decisions)
+
+    m.revocations = revocations.get("revocations", 0)
+    m.revocations_without_reason = revocations.get("revocations_without_reason", 0)
+    m.revocations_short_notice = revocations.get("revocations_short_notice", 0)
+    m.open_flags = dict(sorted(flags.get("open_flags", {}).items()))
+    m.old_unpaid_feedback_flags = flags.get("old_unpaid_feedback_flags", 0)
+    m.mass_revocations = flags.get("mass_revocations", 0)
+    m.terms_defined = all(p.terms_defined for p in programs) if programs else None
+
+    m.score_breakdown = score_points(m)
+    m.fairness_score = sum(1 for point in m.score_breakdown if point.earned)
+    return _apply_floor(m)
+
+
+def _query_all(program_ids, group: str, period: Period, now: dt.datetime) -> dict:
+    today = now.date()
+    return {
+        "artists": _artists(program_ids, group, period),
+        "testers": _testers(program_ids, group),
+        "contributions": _contributions(program_ids, group, period, today),
+        "payments": _payments(program_ids, group, period),
+        "works": _works(program_ids, group, period, now),
+        "decisions": _decisions(program_ids, group, period),
+        "revocations": _revocations(program_ids, group),
+        "flags": _flags(program_ids, group, now),
+    }
+
+
+def program_metrics(
+    programs: QuerySet[Program] | None = None, *, period: Period = Period(), now: dt.datetime | None = None
+) -> list[Metrics]:
+    """One Metrics per program (listed programs by default), in a fixed number of queries."""
+    now = now or timezone.now()
+    if programs is None:
+        programs = Program.objects.filter(is_listed=True)
+    programs = list(programs.select_related("organization").order_by("name"))
+    ids = [p.pk for p in programs]
+    parts = _query_all(ids, "program", period, now)
+    # Assembled by id (the group key), then known by slug.
+    return [replace(_assemble(p.pk, p.name, [p], parts), key=p.slug) for p in programs]
+
+
+def metrics_for_program(program: Program, *, period: Period = Period(), now: dt.datetime | None = None) -> Metrics:
+    return program_metrics(Program.objects.filter(pk=program.pk), period=period, now=now)[0]
+
+
+def organization_metrics(organization, *, period: Period = Period(), now: dt.datetime | None = None) -> Metrics:
+    """One Metrics over an organization's listed programs (figures pooled, not averaged)."""
+    now = now or timezone.now()
+    programs = list(Program.objects.filter(organization=organization, is_listed=True))
+    parts = _query_all([p.pk for p in programs], "organization", period, now)
+    return replace(_assemble(organization.pk, organization.name, programs, parts), key=organization.slug)
+
+
+def platform_metrics(*, period: Period = Period(), now: dt.datetime | None = None) -> Metrics:
+    """One Metrics over every listed program (money only by currency when they differ)."""
+    now = now or timezone.now()
+    programs = list(Program.objects.filter(is_listed=True))
+    parts = _query_all([p.pk for p in programs], "platform", period, now)
+    return replace(_assemble(None, "All programs", programs, parts), key="platform")
+
+
+# -- time series ----------------------------------------------------------------------
+
+INTERVALS = {"month": TruncMonth, "week": TruncWeek}
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    period_start: dt.date
+    contributions: int | None
+    hours: Decimal | None
+    compensated_hours: Decimal | None
+    revocations: int | None
+    # A figure drawn from fewer than MIN_GROUP_SIZE artists in its bucket is None.
+    work_suppressed: bool
+    revocations_suppressed: bool
+
+
+def time_series(program: Program, *, interval: str = "month", period: Period = Period()) -> list[SeriesPoint] | None:
+    """Contributions, hours, compensated hours and revocations per month (or week).
+
+    None when the program itself is below the privacy floor; within the series, a bucket's
+    work figures (or its revocations) are None when fewer than MIN_GROUP_SIZE artists are
+    behind them.
+    """
+    if interval not in INTERVALS:
+        raise ValueError(f"interval must be one of {', '.join(INTERVALS)}")
+    artists = _artists([program.pk], "program", period).get(program.pk, {}).get("artists", 0)
+    if suppressed_reason(artists):
+        return None
+    trunc = INTERVALS[interval]
+    contributions = (
+        Contribution.objects.filter(Q(enrollment__program=program) & period.on("occurred_on"))
+        .alias(compensated=is_compensated())
+        .annotate(bucket=trunc("occurred_on", output_field=DateField()))
+        .values("bucket")
+        .annotate(
+            contributions=Count("id"),
+            hours=Sum("hours_spent"),
+            compensated_hours=Coalesce(Sum("hours_spent", filter=Q(compensated=True)), Value(Decimal("0"))),
+            artists=Count("enrollment__artist", distinct=True),
+        )
+        .order_by("bucket")
+    )
+    revocations = (
+        AccessEvent.objects.filter(
+            Q(enrollment__program=program, kind=AccessEvent.Kind.REVOKED) & period.on("occurred_at__date")
+        )
+        .annotate(bucket=trunc("occurred_at", output_field=DateField()))
+        .values("bucket")
+        .annotate(revocations=Count("id"), artists=Count("enrollment__artist", distinct=True))
+        .order_by("bucket")
+    )
+    work = {row["bucket"]: row for row in contributions}
+    revoked = {row["bucket"]: row for row in revocations}
+    points = []
+    for start in sorted(set(work) | set(revoked)):
+        w = work.get(
+            start, {"contributions": 0, "hours": Decimal("0"), "compensated_hours": Decimal("0"), "artists": 0}
+        )
+        r = revoked.get(start, {"revocations": 0, "artists": 0})
+        # An empty bucket hides nothing; a bucket with a few artists hides their figures.
+        hide_work = 0 < w["artists"] < settings.MIN_GROUP_SIZE
+        hide_revoked = 0 < r["artists"] < settings.MIN_GROUP_SIZE
+        points.append(
+            SeriesPoint(
+                period_start=start,
+                contributions=None if hide_work else w["contributions"],
+                hours=None if hide_work else w["hours"],
+                compensated_hours=None if hide_work else w["compensated_hours"],
+                revocations=None if hide_revoked else r["revocations"],
+                work_suppressed=hide_work,
+                revocations_suppressed=hide_revoked,
+            )
+        )
+    return points
+
+
+# Approval latency buckets for the distribution chart: (label, upper bound in days or None).
+LATENCY_BUCKETS = (
+    ("under 1 day", 1),
+    ("1–3 days", 3),
+    ("3–7 days", 7),
+    ("7–14 days", 14),
+    ("14–30 days", 30),
+    ("30–90 days", 90),
+    ("over 90 days", None),
+)
+
+
+@dataclass(frozen=True)
+class LatencyBucket:
+    label: str
+    decided: int  # works whose first decision came within this bucket's time
+    pending: int  # works still waiting, by how long they have waited so far
+
+
+def latency_distribution(
+    program: Program, *, period: Period = Period(), now: dt.datetime | None = None
+) -> list[LatencyBucket] | None:
+    """How long works waited for their first decision (and how long pending ones have waited),
+    in one query. None when the program is below the privacy floor."""
+    now = now or timezone.now()
+    artists = _artists([program.pk], "program", period).get(program.pk, {}).get("artists", 0)
+    if suppressed_reason(artists):
+        return None
+    waited = ExpressionWrapper(
+        Extract(Coalesce("first_decided_at", Value(now)) - F("submitted_at"), "epoch") / 86400.0,
+        output_field=FloatField(),
+    )
+    decided, pending = ~Q(status=Work.Status.PENDING), Q(status=Work.Status.PENDING)
+    aggregates = {}
+    lower = None
+    for index, (_, upper) in enumerate(LATENCY_BUCKETS):
+        within = Q()
+        if lower is not None:
+            within &= Q(waited__gte=lower)
+        if upper is not None:
+            within &= Q(waited__lt=upper)
+        aggregates[f"decided_{index}"] = Count("id", filter=decided & within)
+        aggregates[f"pending_{index}"] = Count("id", filter=pending & within)
+        lower = upper
+    row = (
+        Work.objects.filter(Q(enrollment__program=program) & period.on("submitted_at__date"))
+        .annotate(waited=waited)
+        .aggregate(**aggregates)
+    )
+    return [
+        LatencyBucket(label=label, decided=row[f"decided_{i}"], pending=row[f"pending_{i}"])
+        for i, (label, _) in enumerate(LATENCY_BUCKETS)
+    ]
