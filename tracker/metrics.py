@@ -156,7 +156,8 @@ class Metrics:
     score_breakdown: list | None = field(default_factory=list)
 
     # Figures that stay visible below the privacy floor: they describe the program, not artists.
-    PUBLIC = frozenset({"key", "name", "artists", "suppressed", "suppressed_reason", "currency", "terms_defined"})
+    # (Not even the number of artists: "2 artists" is itself a figure about those two.)
+    PUBLIC = frozenset({"key", "name", "suppressed", "suppressed_reason", "currency", "terms_defined"})
 
 
 def suppressed_reason(artist_count: int) -> str:
