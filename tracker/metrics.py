@@ -226,7 +226,9 @@ def _testers(program_ids, group) -> dict:
         group,
         "program",
         testers_active=Count("id", filter=Q(status=status.ACTIVE)),
-        testers_revoked=Count("id", filter=Q(status=status.REVOKED)),
+        # A tester whose invitation was withdrawn before access was granted is not a revoked
+        # tester (and keeps revocation_rate within 0–1).
+        testers_revoked=Count("id", filter=Q(status=status.REVOKED, granted_on__isnull=False)),
         testers_ever_granted=Count("id", filter=Q(granted_on__isnull=False)),
     )
 
