@@ -1,11 +1,13 @@
 """The REST API under /api/v1/."""
 
 from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from artists.api import ExportView, SignUpView, TokenView, WorkViewSet
 from feedback.api import CompensationViewSet, ContributionViewSet
 from programs.api import EnrollmentViewSet, OrganizationViewSet, ProgramProposalView, ProgramViewSet
+from tracker import api_stats
 from tracker.views_api import FlagViewSet, MyFlagViewSet, WebhookSubscriptionViewSet
 
 router = DefaultRouter()
@@ -20,6 +22,18 @@ router.register("me/flags", MyFlagViewSet, basename="my-flag")
 router.register("webhooks", WebhookSubscriptionViewSet, basename="webhook")
 
 urlpatterns = [
+    path("stats/summary/", api_stats.SummaryView.as_view(), name="api-stats-summary"),
+    path("stats/programs/", api_stats.ProgramStatsListView.as_view(), name="api-stats-programs"),
+    path("stats/programs/<slug:slug>/", api_stats.ProgramStatsView.as_view(), name="api-stats-program"),
+    path(
+        "stats/programs/<slug:slug>/timeseries/",
+        api_stats.ProgramTimeSeriesView.as_view(),
+        name="api-stats-program-timeseries",
+    ),
+    path("stats/organizations/<slug:slug>/", api_stats.OrganizationStatsView.as_view(), name="api-stats-organization"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("auth/signup/", SignUpView.as_view(), name="api-signup"),
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("me/export/", ExportView.as_view(), name="api-my-export"),

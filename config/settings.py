@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "programs",
     "artists",
     "feedback",
@@ -235,14 +236,38 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "tracker.renderers.Pagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+        "tracker.renderers.CSVRenderer",
+    ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "tracker.renderers.ContentNegotiation",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_ANON_RATE", "120/minute"),
+        "user": os.environ.get("API_USER_RATE", "600/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Early-Access Tracker API",
+    "DESCRIPTION": (
+        "Fairness figures for AI early-access programs, the flags the tracker raises, and each "
+        "artist's own ledger. Figures drawn from fewer than MIN_GROUP_SIZE artists are null. "
+        "See docs/api.md for examples and docs/metrics.md for every definition."
+    ),
     "VERSION": "1.0.0",
+    # Swagger UI and Redoc are served from this server (drf-spectacular-sidecar), no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_INCLUDE_SCHEMA": False,
     # Several records have a "kind"; give each choice set its own stable name.
     "ENUM_NAME_OVERRIDES": {
         "ContributionKindEnum": "feedback.models.Contribution.Kind",
@@ -268,6 +293,9 @@ MASS_REVOCATION_WINDOW_HOURS = env_int("MASS_REVOCATION_WINDOW_HOURS", 24)
 
 # Webhooks may not target loopback or private addresses unless this is on (tests, local use).
 WEBHOOK_ALLOW_PRIVATE_HOSTS = env_bool("WEBHOOK_ALLOW_PRIVATE_HOSTS", default=False)
+
+# Stats API responses are cached per data version, and expire after this many seconds.
+STATS_CACHE_SECONDS = env_int("STATS_CACHE_SECONDS", 300)
 
 LOGGING = {
     "version": 1,

@@ -19,3 +19,10 @@ WEBHOOK_ALLOW_PRIVATE_HOSTS = True
 # test_worker.py) switch this off for themselves and talk to a worker over Redis.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# Each test run gets its own cache namespace (with Redis, entries outlive a run), and rates
+# high enough that the suite is never throttled (the throttling tests set their own).
+CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405
+REST_FRAMEWORK = {  # noqa: F405
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute"},
+}

@@ -1,0 +1,52 @@
+"""Caching and conditional responses for the stats API.
+
+`data_version()` reads the sequence that every write to the tables behind the figures
+bumps (migration tracker/0003). A cached response is keyed by it, so any change, however
+it was written, makes the next request compute afresh; the ETag is derived from it, so a
+client that sends If-None-Match gets 304 until the data changes. Last-Modified is when this
+server first saw that version. Entries also expire after STATS_CACHE_SECONDS, which bounds
+the one race a sequence allows (a reader that computes while a writer has not committed).
+"""
+
+import hashlib
+from collections.abc import Callable
+from email.utils import formatdate
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+
+def data_version() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_value + CASE WHEN is_called THEN 0 ELSE -1 END FROM tracker_data_version")
+        return cursor.fetchone()[0]
+
+
+def first_seen(version: int) -> float:
+    """When this server first saw a data version (a Unix time), for Last-Modified."""
+    key = f"stats:seen:{version}"
+    now = timezone.now().timestamp()
+    cache.add(key, now, timeout=None)
+    return cache.get(key, now)
+
+
+def etag_for(version: int, request_key: str) -> str:
+    digest = hashlib.sha256(f"{version}:{request_key}".encode()).hexdigest()[:32]
+    return f'"{digest}"'
+
+
+def http_date(timestamp: float) -> str:
+    return formatdate(timestamp, usegmt=True)
+
+
+def cached(request_key: str, version: int, build: Callable[[], object]):
+    """The value for this request at this data version, from the cache or built now."""
+    database = connection.settings_dict["NAME"]
+    key = "stats:" + hashlib.sha256(f"{database}:{version}:{request_key}".encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout=settings.STATS_CACHE_SECONDS)
+    return value

@@ -1,0 +1,93 @@
+"""CSV for every API list: `?format=csv` (or Accept: text/csv) renders the same data as a
+spreadsheet. A paginated list is rendered from its `results`; nested objects become dotted
+columns (open_flags.unpaid_feedback) and lists of objects are summarised."""
+
+import csv
+import io
+
+from django.http import Http404
+from rest_framework.exceptions import ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import BaseRenderer
+
+
+def flatten(row: dict, prefix: str = "") -> dict:
+    flat = {}
+    for name, value in row.items():
+        column = f"{prefix}{name}"
+        if isinstance(value, dict):
+            flat.update(flatten(value, f"{column}."))
+        elif isinstance(value, list):
+            if value and all(isinstance(item, dict) and "earned" in item for item in value):
+                flat[column] = f"{sum(1 for item in value if item['earned'])}/{len(value)}"
+            else:
+                flat[column] = ";".join(str(item) for item in value)
+        else:
+            flat[column] = "" if value is None else value
+    return flat
+
+
+def to_csv(rows: list[dict]) -> str:
+    flat_rows = [flatten(row) for row in rows]
+    columns = list(dict.fromkeys(column for row in flat_rows for column in row))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(flat_rows)
+    return out.getvalue()
+
+
+class CSVRenderer(BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        renderer_context = renderer_context or {}
+        response = renderer_context.get("response")
+        if isinstance(data, dict) and isinstance(data.get("results"), list):
+            rows = data["results"]
+        elif isinstance(data, list):
+            rows = data
+        elif isinstance(data, dict):
+            rows = [data]
+        else:
+            rows = []
+        if response is not None and response.status_code < 400:
+            view = renderer_context.get("view")
+            name = getattr(view, "csv_filename", None) or getattr(view, "basename", None) or "export"
+            response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        if response is not None and response.status_code >= 400:
+            # Errors keep their field messages: one row per message.
+            rows = [
+                {"field": field, "message": message}
+                for field, messages in (data.items() if isinstance(data, dict) else [])
+                for message in (messages if isinstance(messages, list) else [messages])
+            ]
+        return to_csv(rows).encode(self.charset)
+
+
+class Pagination(PageNumberPagination):
+    """Pages of 50 (page_size up to 100); a CSV download has every row (up to 10,000)."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 100
+    csv_max_rows = 10_000
+
+    def get_page_size(self, request):
+        if getattr(request, "accepted_renderer", None) is not None and request.accepted_renderer.format == "csv":
+            return self.csv_max_rows
+        return super().get_page_size(request)
+
+
+class ContentNegotiation(DefaultContentNegotiation):
+    """An unknown ?format= is a bad request (400 naming the parameter), not a missing page."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        try:
+            return super().select_renderer(request, renderers, format_suffix)
+        except Http404:
+            formats = ", ".join(renderer.format for renderer in renderers if renderer.format != "api")
+            raise ValidationError({"format": [f"Unknown format; use one of: {formats}."]}) from None
