@@ -1,7 +1,13 @@
-"""Helpers shared by the web forms of every app."""
+"""Helpers shared by the web forms of every app, and the query forms of the dashboards."""
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import QuerySet
+
+from programs.models import Program
+from programs.selectors import listed_organizations
+from tracker.metrics import Period
+from tracker.selectors import DEFAULT_SORT, SORT_FIELDS
 
 
 def add_service_errors(form: forms.Form, error: ValidationError, field_map: dict[str, str] | None = None) -> None:
@@ -16,3 +22,106 @@ def add_service_errors(form: forms.Form, error: ValidationError, field_map: dict
         target = name if name in form.fields and name != NON_FIELD_ERRORS else None
         for message in messages:
             form.add_error(target, message)
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_ERRORS = {"invalid": "Enter a date as YYYY-MM-DD, for example 2026-03-01."}
+
+
+class ProgramTableForm(forms.Form):
+    """The query of a programs table: which programs (organization, status) and the order.
+    `?sort=field` ascending, `?sort=-field` descending, field from an allow-list."""
+
+    organization = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        to_field_name="slug",
+        empty_label="Every organization",
+        error_messages={"invalid_choice": "No listed organization has that slug."},
+    )
+    status = forms.ChoiceField(
+        choices=[("", "Every status"), *Program.Status.choices],
+        required=False,
+        error_messages={"invalid_choice": "Status must be one of: " + ", ".join(Program.Status.values) + "."},
+    )
+    sort = forms.ChoiceField(
+        choices=[(f"{sign}{field}", f"{sign}{field}") for field in SORT_FIELDS for sign in ("", "-")],
+        required=False,
+        error_messages={
+            "invalid_choice": "Cannot sort by “%(value)s”. Sort by one of these fields, with a leading “-” for "
+            "descending order: " + ", ".join(SORT_FIELDS) + "."
+        },
+    )
+
+    def __init__(self, *args, with_organization: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if with_organization:
+            self.fields["organization"].queryset = listed_organizations()
+        else:
+            del self.fields["organization"]
+
+    def clean_sort(self) -> str:
+        return self.cleaned_data["sort"] or DEFAULT_SORT
+
+    def programs(self, programs: QuerySet[Program]) -> QuerySet[Program]:
+        """`programs` narrowed to the chosen organization and status."""
+        if self.cleaned_data.get("organization"):
+            programs = programs.filter(organization=self.cleaned_data["organization"])
+        if self.cleaned_data.get("status"):
+            programs = programs.filter(status=self.cleaned_data["status"])
+        return programs
+
+
+class PeriodForm(forms.Form):
+    """An optional date range for a dashboard (both ends included)."""
+
+    since = forms.DateField(
+        required=False, label="From", widget=DATE_INPUT, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS
+    )
+    until = forms.DateField(
+        required=False, label="To", widget=DATE_INPUT, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS
+    )
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", "The end date is before the start date.")
+        return data
+
+    @property
+    def period(self) -> Period:
+        return Period(since=self.cleaned_data.get("since"), until=self.cleaned_data.get("until"))
+
+
+class CompareForm(forms.Form):
+    MIN_PROGRAMS, MAX_PROGRAMS = 2, 4
+
+    programs = forms.MultipleChoiceField(
+        label="Programs to compare",
+        widget=forms.CheckboxSelectMultiple,
+        help_text=f"Choose {MIN_PROGRAMS} to {MAX_PROGRAMS} programs.",
+        error_messages={
+            "required": f"Choose {MIN_PROGRAMS} to {MAX_PROGRAMS} programs to compare.",
+            "invalid_choice": "Unknown program “%(value)s”: use the slug of a listed program.",
+        },
+    )
+
+    def __init__(self, data=None, *, programs: QuerySet[Program], **kwargs):
+        if data is not None:
+            # Checkboxes send programs=a&programs=b; a link may say programs=a,b.
+            slugs = [slug.strip() for value in data.getlist("programs") for slug in value.split(",")]
+            data = data.copy()
+            data.setlist("programs", list(dict.fromkeys(slug for slug in slugs if slug)))
+        super().__init__(data, **kwargs)
+        self.listed = {program.slug: program for program in programs}
+        self.fields["programs"].choices = [(slug, program.name) for slug, program in self.listed.items()]
+
+    def clean_programs(self) -> list[Program]:
+        slugs = self.cleaned_data["programs"]
+        if not self.MIN_PROGRAMS <= len(slugs) <= self.MAX_PROGRAMS:
+            raise ValidationError(
+                f"Compare {self.MIN_PROGRAMS} to {self.MAX_PROGRAMS} programs; {len(slugs)} chosen.",
+                code="count",
+            )
+        return [self.listed[slug] for slug in slugs]

@@ -1,113 +1,87 @@
-"""Read-side queries for the pages. Every aggregate here goes through the privacy floor."""
+"""Read-side queries for the pages. Every figure comes from tracker.metrics, where the
+privacy floor is applied; what is here only chooses, pairs and orders."""
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Case, Count, DecimalField, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models.functions import TruncDate
 
-from artists.models import Artist
-from feedback.models import Compensation, Contribution
 from programs.models import Enrollment, Program
-from programs.selectors import listed_programs
+from tracker.metrics import Metrics, program_metrics
 from tracker.models import Flag, JobRun
 
-
-def suppressed_reason(artist_count: int) -> str:
-    """Why an aggregate is hidden, or "" when it may be shown."""
-    if artist_count < settings.MIN_GROUP_SIZE:
-        return (
-            f"Fewer than {settings.MIN_GROUP_SIZE} artists have logged work here; figures are hidden to protect them."
-        )
-    return ""
+# Columns a programs table can be sorted by: the program's own fields and the scalar
+# Metrics figures (an allow-list: anything else in ?sort= is refused).
+PROGRAM_SORT_FIELDS = ("name", "organization", "status")
+FIGURE_SORT_FIELDS = (
+    "fairness_score",
+    "testers_active",
+    "testers_revoked",
+    "revocation_rate",
+    "contributions",
+    "hours",
+    "compensated_share",
+    "compensated_hours_share",
+    "cash_paid",
+    "effective_hourly_rate",
+    "fair_value",
+    "pay_gap",
+    "median_days_to_payment",
+    "paid_within_terms_share",
+    "works_submitted",
+    "approval_rate",
+    "rejection_rate",
+    "showcase_rate",
+    "decisions_with_reason_share",
+    "approval_latency_median_hours",
+    "approval_latency_p90_hours",
+    "overdue_works",
+    "decided_within_sla_share",
+    "revocations",
+    "revocations_without_reason",
+)
+SORT_FIELDS = PROGRAM_SORT_FIELDS + FIGURE_SORT_FIELDS
+DEFAULT_SORT = "-fairness_score"
 
 
 @dataclass(frozen=True)
 class ProgramRow:
+    """A program and its figures (from tracker.metrics, already through the privacy floor)."""
+
     program: Program
-    artists: int
-    testers_active: int | None
-    testers_revoked: int | None
-    contributions: int | None
-    hours: Decimal | None
-    suppressed_reason: str
-
-    @property
-    def suppressed(self) -> bool:
-        return bool(self.suppressed_reason)
+    metrics: Metrics
 
 
-@dataclass(frozen=True)
-class PlatformSummary:
-    programs: int
-    organizations: int
-    artists: int
-    contributions: int | None
-    hours: Decimal | None
-    cash_paid_by_currency: dict[str, Decimal]
-    suppressed_reason: str
+def _sort_value(row: ProgramRow, field: str):
+    if field == "organization":
+        return row.program.organization.name.casefold()
+    if field == "status":
+        return row.program.status
+    if field == "name":
+        return row.program.name.casefold()
+    return getattr(row.metrics, field)
 
 
-def program_rows() -> list[ProgramRow]:
-    """One row per program with tester and contribution totals, in two queries."""
-    programs = list(
-        listed_programs().annotate(
-            artists=Count("enrollments__artist", distinct=True),
-            testers_active=Count("enrollments", filter=Q(enrollments__status=Enrollment.Status.ACTIVE), distinct=True),
-            testers_revoked=Count(
-                "enrollments", filter=Q(enrollments__status=Enrollment.Status.REVOKED), distinct=True
-            ),
-        )
-    )
-    work = {
-        row["enrollment__program"]: row
-        for row in Contribution.objects.filter(enrollment__program__is_listed=True)
-        .values("enrollment__program")
-        .annotate(contributions=Count("id"), hours=Sum("hours_spent"))
-    }
-    rows = []
-    for program in programs:
-        reason = suppressed_reason(program.artists)
-        totals = work.get(program.pk, {"contributions": 0, "hours": Decimal("0")})
-        rows.append(
-            ProgramRow(
-                program=program,
-                artists=program.artists,
-                testers_active=None if reason else program.testers_active,
-                testers_revoked=None if reason else program.testers_revoked,
-                contributions=None if reason else totals["contributions"],
-                hours=None if reason else totals["hours"],
-                suppressed_reason=reason,
-            )
-        )
-    return rows
+def sort_program_rows(rows: list[ProgramRow], sort: str = DEFAULT_SORT) -> list[ProgramRow]:
+    """Rows ordered by one field (`-field` for descending), ties by name. A suppressed
+    program or a figure with no data comes last whichever the direction. Money sorts by
+    amount whatever the currency (there is no exchange rate here)."""
+    descending, field = sort.startswith("-"), sort.removeprefix("-")
+    if field not in SORT_FIELDS:
+        raise ValueError(f"Cannot sort programs by {field!r}.")
+    by_name = sorted(rows, key=lambda row: row.program.name.casefold())
+    known = [row for row in by_name if _sort_value(row, field) is not None]
+    unknown = [row for row in by_name if _sort_value(row, field) is None]
+    # Python's sort is stable also in reverse, so ties keep the name order.
+    return sorted(known, key=lambda row: _sort_value(row, field), reverse=descending) + unknown
 
 
-def platform_summary() -> PlatformSummary:
-    artists = Artist.objects.filter(enrollments__program__is_listed=True).distinct().count()
-    reason = suppressed_reason(artists)
-    totals = Contribution.objects.filter(enrollment__program__is_listed=True).aggregate(
-        contributions=Count("id"), hours=Coalesce(Sum("hours_spent"), Value(Decimal("0")), output_field=DecimalField())
-    )
-    cash = {
-        row["enrollment__program__currency"]: row["total"]
-        for row in Compensation.objects.filter(
-            kind__in=Compensation.CASH_EQUIVALENT_KINDS, enrollment__program__is_listed=True
-        )
-        .values("enrollment__program__currency")
-        .annotate(total=Sum("amount"))
-        .order_by("enrollment__program__currency")
-    }
-    return PlatformSummary(
-        programs=listed_programs().count(),
-        organizations=listed_programs().values("organization").distinct().count(),
-        artists=artists,
-        contributions=None if reason else totals["contributions"],
-        hours=None if reason else totals["hours"],
-        cash_paid_by_currency={} if reason else cash,
-        suppressed_reason=reason,
-    )
+def program_table(programs: QuerySet[Program], *, sort: str = DEFAULT_SORT) -> list[ProgramRow]:
+    """A programs table: each program with its Metrics, in a fixed number of queries."""
+    by_slug = {program.slug: program for program in programs.select_related("organization")}
+    metrics = program_metrics(programs)
+    return sort_program_rows([ProgramRow(by_slug[m.key], m) for m in metrics], sort)
 
 
 def public_flags() -> QuerySet[Flag]:

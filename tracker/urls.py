@@ -5,5 +5,8 @@ from tracker import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("flags/", views.flag_feed, name="flags"),
+    path("compare/", views.compare, name="compare"),
+    path("programs/<slug:slug>/", views.program_dashboard, name="program"),
+    path("organizations/<slug:slug>/", views.organization_dashboard, name="organization"),
     path("programs/<slug:slug>/follow/", views.follow_program, name="follow-program"),
 ]

@@ -1,26 +1,245 @@
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from programs.selectors import listed_programs
+from programs.selectors import listed_organizations, listed_programs
+from tracker.charts import program_charts
+from tracker.exports import compare_csv, program_csv, programs_csv
 from tracker.filters import FlagFilter
-from tracker.models import Follow
+from tracker.forms import CompareForm, PeriodForm, ProgramTableForm
+from tracker.metrics import (
+    latency_distribution,
+    metrics_for_program,
+    organization_metrics,
+    platform_metrics,
+    program_metrics,
+    time_series,
+)
+from tracker.models import Flag, Follow
 from tracker.selectors import (
+    FIGURE_SORT_FIELDS,
+    ProgramRow,
     last_scan,
     newest_first,
     open_flag_counts,
-    platform_summary,
-    program_rows,
+    program_table,
     public_flags,
 )
 
 FLAGS_PER_PAGE = 50
+NEWEST_FLAGS_SHOWN = 5
+FORMATS = ("html", "csv")
+
+# The programs table: (field it sorts by, header). Every header is a sort link.
+PROGRAM_COLUMNS = [
+    ("name", "Program"),
+    ("organization", "Organization"),
+    ("status", "Status"),
+    ("fairness_score", "Score"),
+    ("testers_active", "Active testers"),
+    ("revocation_rate", "Revoked"),
+    ("contributions", "Contributions"),
+    ("hours", "Hours"),
+    ("compensated_hours_share", "Hours paid for"),
+    ("cash_paid", "Cash paid"),
+    ("effective_hourly_rate", "Per hour"),
+    ("pay_gap", "Pay gap"),
+]
+
+# The comparison: (section, [(Metrics field, label)]).
+COMPARE_SECTIONS = [
+    (
+        "Access",
+        [
+            ("testers_active", "Active testers"),
+            ("testers_revoked", "Revoked testers"),
+            ("revocation_rate", "Revocation rate"),
+            ("revocations_without_reason", "Revoked without a reason"),
+        ],
+    ),
+    (
+        "Work and pay",
+        [
+            ("contributions", "Contributions"),
+            ("hours", "Hours given"),
+            ("compensated_share", "Contributions paid for"),
+            ("compensated_hours_share", "Hours paid for"),
+            ("cash_paid", "Cash paid"),
+            ("effective_hourly_rate", "Effective hourly rate"),
+            ("reference_hourly_rate", "Reference rate"),
+            ("fair_value", "Fair value"),
+            ("pay_gap", "Pay gap"),
+            ("median_days_to_payment", "Median days to payment"),
+            ("paid_within_terms_share", "Paid within the terms"),
+        ],
+    ),
+    (
+        "Works and approval",
+        [
+            ("works_submitted", "Works submitted"),
+            ("approval_rate", "Approval rate"),
+            ("rejection_rate", "Rejection rate"),
+            ("showcase_rate", "Showcase rate"),
+            ("decisions_with_reason_share", "Decisions with a reason"),
+            ("approval_latency_median_hours", "Median wait for a decision"),
+            ("approval_latency_p90_hours", "90th percentile wait"),
+            ("decided_within_sla_share", "Decided within the promise"),
+            ("overdue_works", "Overdue works"),
+        ],
+    ),
+    ("Score", [("fairness_score", "Fairness score")]),
+]
+
+
+@dataclass(frozen=True)
+class Header:
+    label: str
+    url: str
+    numeric: bool
+    aria_sort: str  # "ascending", "descending" or "" when the table is not sorted by it
+
+
+def sort_headers(request, sort: str, columns) -> list[Header]:
+    """A sort link per column: a click sorts by it (figures largest first, words A to Z),
+    a second click reverses."""
+    current = sort.removeprefix("-")
+    headers = []
+    for field, label in columns:
+        numeric = field in FIGURE_SORT_FIELDS
+        if field == current:
+            target = field if sort.startswith("-") else f"-{field}"
+            aria_sort = "descending" if sort.startswith("-") else "ascending"
+        else:
+            target, aria_sort = (f"-{field}" if numeric else field), ""
+        query = request.GET.copy()
+        query.pop("format", None)
+        query["sort"] = target
+        headers.append(Header(label, f"?{query.urlencode()}", numeric, aria_sort))
+    return headers
+
+
+def csv_query(request) -> str:
+    query = request.GET.copy()
+    query["format"] = "csv"
+    return f"?{query.urlencode()}"
+
+
+def _format(request) -> str | None:
+    """html or csv from ?format=, or None when it is neither."""
+    value = request.GET.get("format") or "html"
+    return value if value in FORMATS else None
+
+
+def bad_format():
+    return HttpResponseBadRequest("Unknown format: use ?format=csv for a CSV download, or leave it out for the page.")
 
 
 def home(request):
-    return render(request, "tracker/home.html", {"summary": platform_summary(), "rows": program_rows()})
+    output = _format(request)
+    if output is None:
+        return bad_format()
+    form = ProgramTableForm(request.GET)
+    rows = program_table(form.programs(listed_programs()), sort=form.cleaned_data["sort"]) if form.is_valid() else None
+    if rows is not None and output == "csv":
+        return programs_csv(rows, "programs.csv")
+    programs = list(listed_programs())
+    context = {
+        "form": form,
+        "rows": rows,
+        "platform": platform_metrics(),
+        "program_count": len(programs),
+        "organization_count": len({program.organization_id for program in programs}),
+        "last_scan": last_scan(),
+    }
+    if rows is None:
+        return render(request, "tracker/home.html", context, status=400)
+    context.update(
+        headers=sort_headers(request, form.cleaned_data["sort"], PROGRAM_COLUMNS), csv_url=csv_query(request)
+    )
+    return render(request, "tracker/home.html", context)
+
+
+def organization_dashboard(request, slug):
+    organization = get_object_or_404(listed_organizations(), slug=slug)
+    output = _format(request)
+    if output is None:
+        return bad_format()
+    form = ProgramTableForm(request.GET, with_organization=False)
+    context = {"organization": organization, "form": form, "metrics": organization_metrics(organization), "rows": None}
+    if not form.is_valid():
+        return render(request, "tracker/organization.html", context, status=400)
+    sort = form.cleaned_data["sort"]
+    rows = program_table(form.programs(listed_programs().filter(organization=organization)), sort=sort)
+    if output == "csv":
+        return programs_csv(rows, f"organization-{organization.slug}-programs.csv")
+    columns = [column for column in PROGRAM_COLUMNS if column[0] != "organization"]
+    context.update(
+        rows=rows,
+        headers=sort_headers(request, sort, columns),
+        filtered=bool(form.cleaned_data.get("status")),
+        csv_url=csv_query(request),
+    )
+    return render(request, "tracker/organization.html", context)
+
+
+def program_dashboard(request, slug):
+    program = get_object_or_404(listed_programs(), slug=slug)
+    output = _format(request)
+    if output is None:
+        return bad_format()
+    form = PeriodForm(request.GET)
+    context = {"program": program, "form": form, "metrics": None}
+    if not form.is_valid():
+        return render(request, "tracker/program.html", context, status=400)
+    period = form.period
+    metrics = metrics_for_program(program, period=period)
+    if output == "csv":
+        return program_csv(program, metrics, period)
+    context.update(metrics=metrics, period=period, csv_url=csv_query(request), last_scan=last_scan())
+    if not metrics.suppressed:
+        context["charts"] = program_charts(
+            metrics,
+            time_series(program, interval="month", period=period),
+            time_series(program, interval="week", period=period),
+            latency_distribution(program, period=period),
+        )
+        context["flag_counts"] = [(kind, Flag.Kind(kind).label, n) for kind, n in metrics.open_flags.items()]
+        open_flags = public_flags().filter(program=program, resolved_at__isnull=True)
+        context["newest_flags"] = newest_first(open_flags)[:NEWEST_FLAGS_SHOWN]
+    return render(request, "tracker/program.html", context)
+
+
+def compare(request):
+    output = _format(request)
+    if output is None:
+        return bad_format()
+    form = CompareForm(request.GET if "programs" in request.GET else None, programs=listed_programs())
+    context = {"form": form, "rows": None, "sections": COMPARE_SECTIONS}
+    if not form.is_bound:
+        return render(request, "tracker/compare.html", context, status=400 if output == "csv" else 200)
+    if not form.is_valid():
+        return render(request, "tracker/compare.html", context, status=400)
+    chosen = form.cleaned_data["programs"]
+    by_slug = {m.key: m for m in program_metrics(listed_programs().filter(pk__in=[p.pk for p in chosen]))}
+    rows = [ProgramRow(program, by_slug[program.slug]) for program in chosen]
+    if output == "csv":
+        return compare_csv(rows)
+    points = [row.metrics.score_breakdown or [] for row in rows]
+    context.update(
+        rows=rows,
+        # Score points side by side: [(the first program's point, [each program's point or None])].
+        score_rows=[
+            (reference, [p[index] if p else None for p in points])
+            for index, reference in enumerate(next((p for p in points if p), []))
+        ],
+        csv_url=csv_query(request),
+    )
+    return render(request, "tracker/compare.html", context)
 
 
 def flag_feed(request):

@@ -1,36 +1,227 @@
+"""The landing page: the platform summary and the programs table, ranked by fairness score,
+sortable by any column, filterable, downloadable as CSV; figures only through tracker.metrics."""
+
+import csv
+import datetime as dt
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
 from tests import factories
+from tests.jobs.helpers import log_work, make_program, make_testers, pay
+from tracker.models import JobRun
+
+pytestmark = pytest.mark.django_db
+HIDDEN = "Fewer than 5 artists have logged work here; figures are hidden to protect them."
 
 
-def test_home_page_lists_programs_and_hides_small_groups(client, db, settings):
-    settings.MIN_GROUP_SIZE = 3
-    big = factories.ProgramFactory(name="Big Preview")
-    small = factories.ProgramFactory(name="Tiny Preview")
-    for _ in range(3):
-        factories.ContributionFactory(enrollment=factories.EnrollmentFactory(program=big), hours_spent="5")
-    factories.ContributionFactory(enrollment=factories.EnrollmentFactory(program=small), hours_spent="7")
+def program_with(name: str, *, testers: int = 5, hours: str = "2.00", paid: int = 0, **fields):
+    """A program whose `testers` artists each logged one contribution of `hours` on 2026-03-02;
+    the first `paid` of them were paid 100 cash for it."""
+    program = make_program(name=name, **fields)
+    for index, enrollment in enumerate(make_testers(program, testers)):
+        contribution = log_work(enrollment, dt.date(2026, 3, 2), hours=hours)
+        if index < paid:
+            pay(enrollment, [contribution], dt.date(2026, 3, 10), amount="100.00")
+    return program
 
+
+def names_in_table(response) -> list[str]:
+    return [row.program.name for row in response.context["rows"]]
+
+
+def row_text(page: str, name: str) -> str:
+    """The text of the table row naming `name`, tags stripped."""
+    row = next(row for row in re.findall(r"<tr>.*?</tr>", page, re.S) if name in row)
+    return re.sub(r"<[^>]+>", " ", row)
+
+
+@pytest.fixture
+def three_programs(settings):
+    settings.MIN_GROUP_SIZE = 5
+    # Score: paid for every hour at 50/h (fair pay 1 and 2), in time, no revocations,
+    # terms defined: everything but fair approval (no works) → 8.
+    generous = program_with(
+        "Generous Beta", paid=5, reference_hourly_rate=Decimal("50.00"), organization__name="Acme Studio"
+    )
+    # Nothing paid: loses fair pay and timely pay → 4 (fair access 2, clear terms 2).
+    stingy = program_with("Stingy Preview", hours="3.00", organization__name="Stingy Labs")
+    tiny = program_with("Tiny Pilot", testers=4, hours="7.00", organization__name="Zeta Labs")
+    return generous, stingy, tiny
+
+
+def test_home_page_ranks_programs_by_score_with_suppressed_programs_last(client, three_programs):
     response = client.get("/")
 
     assert response.status_code == 200
+    assert names_in_table(response) == ["Generous Beta", "Stingy Preview", "Tiny Pilot"]
+    rows = {row.program.name: row.metrics for row in response.context["rows"]}
+    assert rows["Generous Beta"].fairness_score == 8
+    assert rows["Stingy Preview"].fairness_score == 4
+    assert rows["Stingy Preview"].hours == Decimal("15.00")
+    assert rows["Tiny Pilot"].suppressed and rows["Tiny Pilot"].hours is None
     page = response.content.decode()
-    assert "Big Preview" in page and "Tiny Preview" in page
-    rows = {row.program.name: row for row in response.context["rows"]}
-    assert rows["Big Preview"].hours == 15
-    assert rows["Big Preview"].testers_active == 3
-    assert rows["Tiny Preview"].hours is None
-    assert "Fewer than 3 artists have logged work here" in page
+    assert "8 / 10" in page and "4 / 10" in page
 
 
-def test_home_page_explains_when_there_are_no_programs(client, db):
+def test_home_page_links_each_program_to_its_dashboard_and_organization(client, three_programs):
+    generous, stingy, _ = three_programs
+
+    page = client.get("/").content.decode()
+
+    assert f'href="/programs/{generous.slug}/"' in page
+    assert f'href="/organizations/{stingy.organization.slug}/"' in page
+
+
+def test_a_program_below_the_privacy_floor_shows_no_figures_on_the_home_page(client, three_programs):
+    page = client.get("/").content.decode()
+
+    tiny_row = row_text(page, "Tiny Pilot")
+    assert HIDDEN in tiny_row
+    assert not re.search(r"\d", tiny_row.replace("5 artists", ""))  # 28 hours, 4 testers: nowhere
+
+
+def test_platform_summary_comes_from_the_platform_metrics(client, three_programs):
+    response = client.get("/")
+
+    platform = response.context["platform"]
+    # 14 artists over three programs; 10 + 15 + 28 hours.
+    assert platform.artists == 14
+    assert platform.hours == Decimal("53.00")
+    assert platform.contributions == 14
+    assert platform.cash_paid_by_currency == {"USD": Decimal("500.00")}
+    assert response.context["program_count"] == 3
+    page = response.content.decode()
+    assert "500 USD" in page
+    assert "36%" in page  # 5 of 14 contributions paid for
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("name", ["Generous Beta", "Stingy Preview", "Tiny Pilot"]),
+        ("-name", ["Tiny Pilot", "Stingy Preview", "Generous Beta"]),
+        ("-hours", ["Stingy Preview", "Generous Beta", "Tiny Pilot"]),
+        ("hours", ["Generous Beta", "Stingy Preview", "Tiny Pilot"]),
+        ("fairness_score", ["Stingy Preview", "Generous Beta", "Tiny Pilot"]),
+        ("-compensated_share", ["Generous Beta", "Stingy Preview", "Tiny Pilot"]),
+        ("-organization", ["Tiny Pilot", "Stingy Preview", "Generous Beta"]),
+    ],
+)
+def test_the_table_sorts_by_any_column_with_suppressed_figures_last(client, three_programs, sort, expected):
+    response = client.get("/", {"sort": sort})
+
+    assert response.status_code == 200
+    assert names_in_table(response) == expected
+
+
+def test_column_headers_are_sort_links_that_reverse_on_a_second_click(client, three_programs):
+    page = client.get("/", {"status": "active"}).content.decode()
+
+    assert 'aria-sort="descending"' in page  # the default: fairness score, highest first
+    assert 'href="?status=active&amp;sort=fairness_score"' in page  # the sorted column reverses
+    assert 'href="?status=active&amp;sort=-hours"' in page  # figures: largest first
+    assert 'href="?status=active&amp;sort=name"' in page  # words: A to Z
+
+    page = client.get("/", {"sort": "-hours"}).content.decode()
+    assert 'href="?sort=hours"' in page
+
+
+def test_a_sort_outside_the_allow_list_is_a_400_with_a_message(client, three_programs):
+    response = client.get("/", {"sort": "password"})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Cannot sort by “password”" in page
+    assert "fairness_score" in page
+
+
+def test_the_table_filters_by_organization_and_status(client, three_programs):
+    generous, stingy, tiny = three_programs
+    tiny.status = "closed"
+    tiny.save()
+
+    assert names_in_table(client.get("/", {"organization": stingy.organization.slug})) == ["Stingy Preview"]
+    assert names_in_table(client.get("/", {"status": "closed"})) == ["Tiny Pilot"]
+    response = client.get("/", {"status": "announced"})
+    assert response.status_code == 200
+    assert "No program matches these filters" in response.content.decode()
+
+
+def test_an_unknown_organization_or_status_is_a_400(client, three_programs):
+    assert client.get("/", {"organization": "nobody"}).status_code == 400
+    response = client.get("/", {"status": "deleted"})
+    assert response.status_code == 400
+    assert "Status must be one of" in response.content.decode()
+
+
+def test_home_page_explains_when_there_are_no_programs(client):
     response = client.get("/")
     assert response.status_code == 200
     assert "No programs are listed yet" in response.content.decode()
 
 
-def test_a_proposed_program_is_not_shown_until_staff_list_it(client, db):
+def test_a_proposed_program_is_not_shown_until_staff_list_it(client):
     factories.ProgramFactory(name="Secret Proposal", is_listed=False)
 
     page = client.get("/").content.decode()
 
     assert "Secret Proposal" not in page
     assert "No programs are listed yet" in page
+
+
+def test_home_page_says_when_the_last_scan_ran(client):
+    JobRun.objects.create(
+        rule="all", status=JobRun.Status.SUCCEEDED, finished_at=timezone.now() - dt.timedelta(minutes=7)
+    )
+
+    assert "Last scan 7\xa0minutes ago" in client.get("/").content.decode()
+
+
+def test_the_table_downloads_as_csv_with_the_metrics_field_names(client, three_programs):
+    response = client.get("/", {"format": "csv", "sort": "name"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="programs.csv"'
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [row["name"] for row in rows] == ["Generous Beta", "Stingy Preview", "Tiny Pilot"]
+    generous, stingy, tiny = rows
+    assert generous["fairness_score"] == "8"
+    assert generous["cash_paid"] == "500.00"
+    assert generous["compensated_share"] == "1.0"
+    assert stingy["hours"] == "15.00"
+    assert stingy["contributions_by_kind.feedback_session"] == "5"
+    assert tiny["suppressed"] == "true"
+    assert tiny["suppressed_reason"] == HIDDEN
+    figures = {key: value for key, value in tiny.items() if key not in {"slug", "name", "organization", "status"}}
+    assert {key for key, value in figures.items() if value} <= {
+        "currency",
+        "suppressed",
+        "suppressed_reason",
+        "terms_defined",
+    }
+
+
+def test_the_csv_follows_the_filters(client, three_programs):
+    response = client.get("/", {"format": "csv", "status": "announced"})
+
+    assert list(csv.DictReader(io.StringIO(response.content.decode()))) == []
+
+
+def test_an_unknown_format_is_a_400(client):
+    assert client.get("/", {"format": "xlsx"}).status_code == 400
+
+
+@pytest.mark.parametrize("programs", [2, 8])
+def test_the_landing_page_queries_do_not_grow_with_the_programs(client, django_assert_max_num_queries, programs):
+    for index in range(programs):
+        program_with(f"Program {index}", paid=2)
+
+    with django_assert_max_num_queries(22):
+        response = client.get("/", {"sort": "-hours"})
+
+    assert len(response.context["rows"]) == programs

@@ -1,0 +1,300 @@
+"""The dashboards' charts: SVG rendered on the server with pygal, inlined in the page.
+
+Each chart function takes figures from tracker.metrics (already through the privacy floor)
+and returns an SVG string. The SVG carries no script (pygal's config script is dropped and
+no JS is fetched), so the charts are the same with JavaScript off. A figure hidden by the
+privacy floor (None) is a gap in its chart, never a zero.
+
+`program_charts()` puts each chart with a title, a one-line summary, a note about gaps and
+a table of the same figures for screen readers and for reading exact values.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pygal
+from django.conf import settings
+from pygal.style import Style
+
+from feedback.models import Contribution
+from tracker.metrics import LatencyBucket, Metrics, SeriesPoint
+
+# Colours with at least 3:1 contrast on white (WCAG 1.4.11, graphics), told apart by hue for
+# colour-blind readers (blue and vermilion, from the Okabe–Ito palette) and by lightness.
+BLUE, VERMILION, GREEN, GREY = "#0a4a8f", "#d55e00", "#17612a", "#4a5560"
+STYLE = Style(
+    background="#ffffff",
+    plot_background="#ffffff",
+    foreground="#1b1f24",
+    foreground_strong="#1b1f24",
+    foreground_subtle="#4a5560",
+    guide_stroke_color="#c5ccd3",
+    major_guide_stroke_color="#aab4be",
+    guide_stroke_dasharray="none",
+    major_guide_stroke_dasharray="none",
+    opacity="1",
+    opacity_hover=".85",
+    transition="0ms",
+    colors=(BLUE, VERMILION, GREEN, GREY),
+    font_family='system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+    title_font_size=21,
+    label_font_size=16,
+    major_label_font_size=16,
+    legend_font_size=17,
+    value_font_size=15,
+    tooltip_font_size=15,
+)
+
+
+def _without_scripts(root):
+    """Drop pygal's inline config script: the charts need no JS and the page runs none."""
+    for parent in root.iter():
+        for child in list(parent):
+            if isinstance(child.tag, str) and child.tag.rsplit("}", 1)[-1] == "script":
+                parent.remove(child)
+    root.set("role", "img")
+    return root
+
+
+def _chart(kind, *, title: str, x_title: str, y_title: str, **options):
+    chart = kind(
+        style=STYLE,
+        js=[],
+        disable_xml_declaration=True,
+        title=title,
+        x_title=x_title,
+        y_title=y_title,
+        width=640,
+        height=400,
+        legend_at_bottom=True,
+        truncate_label=-1,
+        truncate_legend=-1,
+        print_values=False,
+        include_x_axis=True,
+        min_scale=4,
+        max_scale=8,
+        margin=16,
+        **options,
+    )
+    return chart.add_xml_filter(_without_scripts)
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def month_label(day: dt.date) -> str:
+    return day.strftime("%b %Y")
+
+
+def week_label(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def hours_chart(points: list[SeriesPoint]) -> str:
+    """Hours given and hours paid for, side by side per month."""
+    chart = _chart(
+        pygal.Bar,
+        title="Hours given and hours paid for, by month",
+        x_title="Month",
+        y_title="Hours",
+        x_label_rotation=-30,
+        show_minor_x_labels=False,
+        x_labels_major_every=max(1, len(points) // 8),
+    )
+    chart.x_labels = [month_label(point.period_start) for point in points]
+    chart.add("Hours given", [_float(point.hours) for point in points])
+    chart.add("Hours paid for (cash)", [_float(point.compensated_hours) for point in points])
+    return chart.render(is_unicode=True)
+
+
+def kinds_chart(by_kind: dict[str, int]) -> str:
+    """Contributions by kind, one bar each."""
+    chart = _chart(
+        pygal.HorizontalBar,
+        title="Contributions by kind",
+        x_title="Contributions",
+        y_title="",
+        show_legend=False,
+    )
+    chart.x_labels = [Contribution.Kind(kind).label for kind in by_kind]
+    chart.add("Contributions", list(by_kind.values()))
+    return chart.render(is_unicode=True)
+
+
+def latency_chart(buckets: list[LatencyBucket]) -> str:
+    """Works by how long they waited for a first decision, or have waited so far."""
+    chart = _chart(
+        pygal.StackedBar,
+        title="How long works waited for a first decision",
+        x_title="Time to first decision (or waiting so far)",
+        y_title="Works",
+        x_label_rotation=-30,
+    )
+    chart.x_labels = [bucket.label for bucket in buckets]
+    chart.add("Decided", [bucket.decided for bucket in buckets])
+    chart.add("Still waiting", [bucket.pending for bucket in buckets])
+    return chart.render(is_unicode=True)
+
+
+def revocations_chart(points: list[SeriesPoint]) -> str:
+    """Testers whose access was revoked, per week: a mass revocation is a spike."""
+    chart = _chart(
+        pygal.Bar,
+        title="Testers who lost access, by week",
+        x_title="Week starting",
+        y_title="Revocations",
+        show_legend=False,
+        x_label_rotation=-30,
+        show_minor_x_labels=False,
+        x_labels_major_every=max(1, len(points) // 6),
+    )
+    chart.x_labels = [week_label(point.period_start) for point in points]
+    chart.add("Revocations", [point.revocations for point in points])
+    return chart.render(is_unicode=True)
+
+
+def contiguous(points: list[SeriesPoint], interval: str) -> list[SeriesPoint]:
+    """The series with its empty buckets filled in: a month or week with nothing recorded has
+    zero of everything (time_series leaves it out), so the time axis has no jumps."""
+    if not points:
+        return []
+    by_start = {point.period_start: point for point in points}
+    filled, start = [], points[0].period_start
+    while start <= points[-1].period_start:
+        filled.append(by_start.get(start) or SeriesPoint(start, 0, Decimal("0"), Decimal("0"), 0, False, False))
+        if interval == "week":
+            start += dt.timedelta(days=7)
+        else:
+            start = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return filled
+
+
+# -- panels: a chart with its words ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One chart on a page: the SVG (or "" with `empty` saying why), a one-line summary,
+    a note about gaps, and the same figures as a table."""
+
+    slug: str
+    title: str
+    svg: str = ""
+    empty: str = ""
+    summary: str = ""
+    note: str = ""
+    columns: tuple[str, ...] = ()
+    rows: list[tuple] = field(default_factory=list)
+
+
+def _number(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        value = value.normalize()
+    return f"{value:,}"
+
+
+def _gap_note(what: str) -> str:
+    return (
+        f"Blank {what} are hidden, not zero: fewer than {settings.MIN_GROUP_SIZE} artists are behind their "
+        "figures, and showing them could identify someone."
+    )
+
+
+def hours_panel(points: list[SeriesPoint], metrics: Metrics) -> Panel:
+    title = "Hours given and hours paid for, by month"
+    if not points or not metrics.contributions:
+        return Panel("hours", title, empty="No contributions recorded yet.")
+    gaps = any(point.work_suppressed for point in points)
+    return Panel(
+        "hours",
+        title,
+        svg=hours_chart(points),
+        summary=(
+            f"{_number(metrics.hours)} hours given in {_number(metrics.contributions)} contributions; "
+            f"cash was paid for {_number(metrics.compensated_hours)} of those hours."
+        ),
+        note=_gap_note("months") if gaps else "",
+        columns=("Month", "Contributions", "Hours given", "Hours paid for"),
+        rows=[
+            (month_label(p.period_start), _number(p.contributions), _number(p.hours), _number(p.compensated_hours))
+            for p in points
+        ],
+    )
+
+
+def kinds_panel(metrics: Metrics) -> Panel:
+    title = "Contributions by kind"
+    if not metrics.contributions:
+        return Panel("kinds", title, empty="No contributions recorded yet.")
+    by_kind = metrics.contributions_by_kind
+    top = max(by_kind, key=by_kind.get)
+    return Panel(
+        "kinds",
+        title,
+        svg=kinds_chart(by_kind),
+        summary=f"The most common kind is {Contribution.Kind(top).label.lower()} ({_number(by_kind[top])}).",
+        columns=("Kind", "Contributions"),
+        rows=[(Contribution.Kind(kind).label, _number(n)) for kind, n in by_kind.items()],
+    )
+
+
+def latency_panel(buckets: list[LatencyBucket] | None, metrics: Metrics) -> Panel:
+    title = "How long works waited for a first decision"
+    if not buckets or not metrics.works_submitted:
+        return Panel("latency", title, empty="No works recorded yet.")
+    decided = sum(bucket.decided for bucket in buckets)
+    pending = sum(bucket.pending for bucket in buckets)
+    return Panel(
+        "latency",
+        title,
+        svg=latency_chart(buckets),
+        summary=f"{_number(decided)} works have had a first decision; {_number(pending)} are still waiting.",
+        columns=("Waited", "Decided", "Still waiting"),
+        rows=[(bucket.label, _number(bucket.decided), _number(bucket.pending)) for bucket in buckets],
+    )
+
+
+def revocations_panel(points: list[SeriesPoint]) -> Panel:
+    title = "Testers who lost access, by week"
+    shown = [point for point in points if point.revocations]
+    if not shown and not any(point.revocations_suppressed for point in points):
+        return Panel("revocations", title, empty="No tester has lost access.")
+    gaps = any(point.revocations_suppressed for point in points)
+    if shown:
+        worst = max(shown, key=lambda point: point.revocations)
+        summary = (
+            f"The most in one week: {_number(worst.revocations)}, in the week starting "
+            f"{week_label(worst.period_start)}."
+        )
+    else:
+        summary = "Every week's revocations are hidden by the privacy floor."
+    return Panel(
+        "revocations",
+        title,
+        svg=revocations_chart(points),
+        summary=summary,
+        note=_gap_note("weeks") if gaps else "",
+        columns=("Week starting", "Revocations"),
+        rows=[(week_label(p.period_start), _number(p.revocations)) for p in points],
+    )
+
+
+def program_charts(
+    metrics: Metrics,
+    monthly: list[SeriesPoint] | None,
+    weekly: list[SeriesPoint] | None,
+    latency: list[LatencyBucket] | None,
+) -> list[Panel]:
+    """The program dashboard's four charts; none when the program is below the privacy floor."""
+    if metrics.suppressed or monthly is None or weekly is None:
+        return []
+    return [
+        hours_panel(contiguous(monthly, "month"), metrics),
+        kinds_panel(metrics),
+        latency_panel(latency, metrics),
+        revocations_panel(contiguous(weekly, "week")),
+    ]
