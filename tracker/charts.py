@@ -246,13 +246,16 @@ def latency_panel(buckets: list[LatencyBucket] | None, metrics: Metrics) -> Pane
     title = "How long works waited for a first decision"
     if not buckets or not metrics.works_submitted:
         return Panel("latency", title, empty="No works recorded yet.")
-    decided = sum(bucket.decided for bucket in buckets)
-    pending = sum(bucket.pending for bucket in buckets)
+    decided = sum(bucket.decided or 0 for bucket in buckets)
+    pending = sum(bucket.pending or 0 for bucket in buckets)
+    hidden = any(bucket.suppressed for bucket in buckets)
     return Panel(
         "latency",
         title,
         svg=latency_chart(buckets),
-        summary=f"{_number(decided)} works have had a first decision; {_number(pending)} are still waiting.",
+        summary=f"{_number(decided)} works have had a first decision; {_number(pending)} are still waiting"
+        + (" (not counting hidden waits)." if hidden else "."),
+        note=_gap_note("bars") if hidden else "",
         columns=("Waited", "Decided", "Still waiting"),
         rows=[(bucket.label, _number(bucket.decided), _number(bucket.pending)) for bucket in buckets],
     )

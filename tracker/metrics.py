@@ -601,15 +601,18 @@ LATENCY_BUCKETS = (
 @dataclass(frozen=True)
 class LatencyBucket:
     label: str
-    decided: int  # works whose first decision came within this bucket's time
-    pending: int  # works still waiting, by how long they have waited so far
+    decided: int | None  # works whose first decision came within this bucket's time
+    pending: int | None  # works still waiting, by how long they have waited so far
+    # True when fewer than MIN_GROUP_SIZE artists are behind this bucket: its counts are None.
+    suppressed: bool = False
 
 
 def latency_distribution(
     program: Program, *, period: Period = Period(), now: dt.datetime | None = None
 ) -> list[LatencyBucket] | None:
     """How long works waited for their first decision (and how long pending ones have waited),
-    in one query. None when the program is below the privacy floor."""
+    in one query. None when the program is below the privacy floor; a bucket with works from
+    fewer than MIN_GROUP_SIZE artists shows no counts."""
     now = now or timezone.now()
     artists = _artists([program.pk], "program", period).get(program.pk, {}).get("artists", 0)
     if suppressed_reason(artists):
@@ -629,13 +632,22 @@ def latency_distribution(
             within &= Q(waited__lt=upper)
         aggregates[f"decided_{index}"] = Count("id", filter=decided & within)
         aggregates[f"pending_{index}"] = Count("id", filter=pending & within)
+        aggregates[f"artists_{index}"] = Count("enrollment__artist", filter=within, distinct=True)
         lower = upper
     row = (
         Work.objects.filter(Q(enrollment__program=program) & period.on("submitted_at__date"))
         .annotate(waited=waited)
         .aggregate(**aggregates)
     )
-    return [
-        LatencyBucket(label=label, decided=row[f"decided_{i}"], pending=row[f"pending_{i}"])
-        for i, (label, _) in enumerate(LATENCY_BUCKETS)
-    ]
+    buckets = []
+    for i, (label, _) in enumerate(LATENCY_BUCKETS):
+        hidden = 0 < row[f"artists_{i}"] < settings.MIN_GROUP_SIZE
+        buckets.append(
+            LatencyBucket(
+                label=label,
+                decided=None if hidden else row[f"decided_{i}"],
+                pending=None if hidden else row[f"pending_{i}"],
+                suppressed=hidden,
+            )
+        )
+    return buckets

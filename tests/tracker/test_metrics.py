@@ -296,9 +296,11 @@ def test_program_metrics_lists_every_listed_program_by_name_and_knows_them_by_sl
     assert metrics[1] == metrics_for_program(Program.objects.get(name="Fair Launch"), now=NOW)
 
 
-def test_latency_distribution_of_the_hand_built_program():
+def test_latency_distribution_of_the_hand_built_program(settings):
     # approval latency (first decision − submission), and pending works by time waited.
     world = fair_launch_world()
+    # Each bucket here holds works of one or two artists; with the floor at 1 they all show.
+    settings.MIN_GROUP_SIZE = 1
 
     buckets = latency_distribution(world.program, now=NOW)
 
@@ -314,6 +316,16 @@ def test_latency_distribution_of_the_hand_built_program():
         LatencyBucket("over 90 days", decided=0, pending=0),
     ]
     assert [b.label for b in buckets] == [label for label, _ in LATENCY_BUCKETS]
+
+
+def test_a_latency_bucket_drawn_from_few_artists_is_hidden():
+    # The program has 5 artists, but each bucket's works come from one or two of them.
+    world = fair_launch_world()
+
+    buckets = latency_distribution(world.program, now=NOW)
+
+    assert all(b.suppressed and b.decided is None and b.pending is None for b in buckets if b.label != "over 90 days")
+    assert buckets[-1] == LatencyBucket("over 90 days", decided=0, pending=0)
 
 
 # -- a date range ----------------------------------------------------------------------
