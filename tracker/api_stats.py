@@ -1,17 +1,19 @@
 """The stats API: aggregate fairness figures for clients (read-only, anonymous allowed).
 
 Every figure comes from tracker.metrics, so the privacy floor holds here as on the pages.
-Responses carry an ETag and Last-Modified derived from the data version (tracker.cache),
-are cached per data version, answer 304 to a matching If-None-Match, and every list can be
-had as CSV with ?format=csv.
+Responses carry an ETag (a digest of the response) and a Last-Modified (when the data
+version was first seen), are cached per data version (tracker.cache), answer 304 to a
+matching If-None-Match, and every list can be had as CSV with ?format=csv.
 """
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.http import parse_etags
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -166,9 +168,15 @@ def plain(data):
     return json.loads(JSONRenderer().render(data))
 
 
+def _point_data(point) -> dict:
+    # A money figure (the effective hourly rate) is a decimal string here too, never a float.
+    figure = str(point.figure) if isinstance(point.figure, Decimal) else point.figure
+    return {**point.__dict__, "figure": figure}
+
+
 def metrics_data(m: Metrics) -> dict:
     data = {name: getattr(m, name) for name in MetricsSerializer().fields if hasattr(m, name)}
-    data["score_breakdown"] = None if m.score_breakdown is None else [point.__dict__ for point in m.score_breakdown]
+    data["score_breakdown"] = None if m.score_breakdown is None else [_point_data(p) for p in m.score_breakdown]
     return data
 
 
@@ -233,6 +241,12 @@ def check_known_params(params, allowed: set[str]) -> None:
 # -- views ---------------------------------------------------------------------------------
 
 
+def _not_modified(if_none_match: str | None, etag: str) -> bool:
+    """If-None-Match may list several ETags and compares weakly: W/"x" matches "x"."""
+    tags = parse_etags(if_none_match or "")
+    return "*" in tags or etag in {tag.removeprefix("W/") for tag in tags}
+
+
 class StatsView(APIView):
     """Base: anonymous read, conditional responses and the per-version cache."""
 
@@ -244,12 +258,12 @@ class StatsView(APIView):
         self.csv_filename = csv_filename
         version = cache.data_version()
         request_key = f"{request.accepted_renderer.format}:{request.get_full_path()}"
-        etag = cache.etag_for(version, request_key)
+        data, etag = cache.cached(request_key, version, build)
         last_modified = cache.http_date(cache.first_seen(version))
-        if request.headers.get("If-None-Match") == etag:
+        if _not_modified(request.headers.get("If-None-Match"), etag):
             response = HttpResponse(status=304)
         else:
-            response = Response(cache.cached(request_key, version, build))
+            response = Response(data)
         response["ETag"] = etag
         response["Last-Modified"] = last_modified
         response["Cache-Control"] = "public, max-age=60"
@@ -297,11 +311,14 @@ def identity_first(data: dict, *names: str) -> dict:
 PROGRAM_IDENTITY = ("program", "name", "organization", "status")
 
 
+# Figures serialized as decimal strings: sorted by their value, not as text ("9.00" < "10.00").
+DECIMAL_FIELDS = {"hours", "cash_paid", "effective_hourly_rate", "fair_value", "pay_gap"}
+
+
 def _sort_key(field: str):
     def key(row):
-        value = row.get(field)
-        # Nulls (suppressed or no data) always last, whatever the direction.
-        return (value is None, value if value is not None else 0)
+        value = row[field]
+        return Decimal(value) if field in DECIMAL_FIELDS else value
 
     return key
 
@@ -341,7 +358,7 @@ class ProgramStatsListView(StatsView):
         params = request.query_params
         period = parse_period(params)
         ordering = params.get("ordering", "-fairness_score")
-        if ordering.lstrip("-") not in ORDERING_FIELDS:
+        if ordering.removeprefix("-") not in ORDERING_FIELDS:
             raise ValidationError(
                 {"ordering": [f"Unknown ordering '{ordering}'. Use one of: {', '.join(ORDERING_FIELDS)}."]}
             )
@@ -360,11 +377,12 @@ class ProgramStatsListView(StatsView):
             by_slug = {p.slug: p for p in programs}
             rows = [_program_row(by_slug[m.key], m) for m in program_metrics(programs, period=period)]
             rows = [identity_first(plain(ProgramStatsSerializer(row).data), *PROGRAM_IDENTITY) for row in rows]
-            field = ordering.lstrip("-")
+            field = ordering.removeprefix("-")
             present = sorted(
-                (r for r in rows if r.get(field) is not None), key=_sort_key(field), reverse=ordering.startswith("-")
+                (r for r in rows if r[field] is not None), key=_sort_key(field), reverse=ordering.startswith("-")
             )
-            rows = present + [r for r in rows if r.get(field) is None]
+            # Nulls (suppressed or no data) always last, whatever the direction.
+            rows = present + [r for r in rows if r[field] is None]
             if request.accepted_renderer.format == "csv":
                 return rows
             return _paginate(request, rows, page, page_size)

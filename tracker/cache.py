@@ -2,13 +2,16 @@
 
 `data_version()` reads the sequence that every write to the tables behind the figures
 bumps (migration tracker/0003). A cached response is keyed by it, so any change, however
-it was written, makes the next request compute afresh; the ETag is derived from it, so a
-client that sends If-None-Match gets 304 until the data changes. Last-Modified is when this
-server first saw that version. Entries also expire after STATS_CACHE_SECONDS, which bounds
-the one race a sequence allows (a reader that computes while a writer has not committed).
+it was written, makes the next request compute afresh. The ETag is a digest of the response
+itself, kept with it in the cache, so a client that sends If-None-Match gets 304 until what
+it would be sent changes. Last-Modified is when this server first saw that version. Entries
+also expire after STATS_CACHE_SECONDS, which bounds the one race a sequence allows (a reader
+that computes while a writer has not committed caches old figures under the new version):
+the ETag then changes with the figures, so no client keeps them either.
 """
 
 import hashlib
+import json
 from collections.abc import Callable
 from email.utils import formatdate
 
@@ -32,8 +35,9 @@ def first_seen(version: int) -> float:
     return cache.get(key, now)
 
 
-def etag_for(version: int, request_key: str) -> str:
-    digest = hashlib.sha256(f"{version}:{request_key}".encode()).hexdigest()[:32]
+def etag_for(value, request_key: str) -> str:
+    content = json.dumps(value, sort_keys=True, default=str)
+    digest = hashlib.sha256(f"{request_key}:{content}".encode()).hexdigest()[:32]
     return f'"{digest}"'
 
 
@@ -41,12 +45,14 @@ def http_date(timestamp: float) -> str:
     return formatdate(timestamp, usegmt=True)
 
 
-def cached(request_key: str, version: int, build: Callable[[], object]):
-    """The value for this request at this data version, from the cache or built now."""
+def cached(request_key: str, version: int, build: Callable[[], object]) -> tuple[object, str]:
+    """The value for this request at this data version and its ETag, from the cache or built now."""
     database = connection.settings_dict["NAME"]
-    key = "stats:" + hashlib.sha256(f"{database}:{version}:{request_key}".encode()).hexdigest()
-    value = cache.get(key)
-    if value is None:
+    # "entry": (value, ETag) pairs, apart from the bare values an older release cached.
+    key = "stats:entry:" + hashlib.sha256(f"{database}:{version}:{request_key}".encode()).hexdigest()
+    entry = cache.get(key)
+    if entry is None:
         value = build()
-        cache.set(key, value, timeout=settings.STATS_CACHE_SECONDS)
-    return value
+        entry = (value, etag_for(value, request_key))
+        cache.set(key, entry, timeout=settings.STATS_CACHE_SECONDS)
+    return entry
