@@ -493,18 +493,27 @@ def metrics_for_program(program: Program, *, period: Period = Period(), now: dt.
     return program_metrics(Program.objects.filter(pk=program.pk), period=period, now=now)[0]
 
 
+def _above_floor(programs: list[Program], period: Period) -> list[Program]:
+    """The programs whose own figures may be shown. Pooled figures leave the others out:
+    otherwise a hidden program's figures could be had by subtracting the shown ones."""
+    counts = _artists([p.pk for p in programs], "program", period)
+    return [p for p in programs if not suppressed_reason(counts.get(p.pk, {}).get("artists", 0))]
+
+
 def organization_metrics(organization, *, period: Period = Period(), now: dt.datetime | None = None) -> Metrics:
-    """One Metrics over an organization's listed programs (figures pooled, not averaged)."""
+    """One Metrics over an organization's listed programs above the privacy floor (figures
+    pooled, not averaged)."""
     now = now or timezone.now()
-    programs = list(Program.objects.filter(organization=organization, is_listed=True))
+    programs = _above_floor(list(Program.objects.filter(organization=organization, is_listed=True)), period)
     parts = _query_all([p.pk for p in programs], "organization", period, now)
     return replace(_assemble(organization.pk, organization.name, programs, parts), key=organization.slug)
 
 
 def platform_metrics(*, period: Period = Period(), now: dt.datetime | None = None) -> Metrics:
-    """One Metrics over every listed program (money only by currency when they differ)."""
+    """One Metrics over every listed program above the privacy floor (money only by currency
+    when they differ)."""
     now = now or timezone.now()
-    programs = list(Program.objects.filter(is_listed=True))
+    programs = _above_floor(list(Program.objects.filter(is_listed=True)), period)
     parts = _query_all([p.pk for p in programs], "platform", period, now)
     return replace(_assemble(None, "All programs", programs, parts), key="platform")
 

@@ -689,8 +689,9 @@ def test_organization_figures_are_pooled_not_averaged():
     assert metrics.fairness_score == sum(p.earned for p in metrics.score_breakdown)
 
 
-def test_an_organization_with_two_currencies_has_money_only_by_currency():
+def test_an_organization_with_two_currencies_has_money_only_by_currency(settings):
     # Money is in the program's currency: a group that mixes currencies has no single money figure.
+    settings.MIN_GROUP_SIZE = 3  # three artists per program, so both programs are pooled
     organization = factories.OrganizationFactory(name="Two Currencies")
     dollars = make_program(organization=organization, currency="USD", reference_hourly_rate=Decimal("40.00"))
     euros = make_program(organization=organization, currency="EUR", reference_hourly_rate=Decimal("40.00"))
@@ -721,8 +722,8 @@ def test_an_organization_with_two_currencies_has_money_only_by_currency():
     assert fair_pay_2.explanation == "No data: no hours logged, or several currencies"
 
 
-def test_platform_metrics_pool_every_listed_program():
-    # platform_metrics: one Metrics over every listed program.
+def test_platform_metrics_pool_every_listed_program_above_the_floor():
+    # platform_metrics: one Metrics over every listed program whose own figures may be shown.
     pooled_organization()
     other = make_program(name="Elsewhere", reference_hourly_rate=Decimal("40.00"))
     for tester in make_testers(other, 2):
@@ -731,18 +732,36 @@ def test_platform_metrics_pool_every_listed_program():
     metrics = platform_metrics(now=NOW)
 
     assert (metrics.key, metrics.name) == ("platform", "All programs")
-    # Five shared artists + two; the unlisted program's one is not counted.
-    assert (metrics.artists, metrics.suppressed) == (7, False)
-    # Contributions 2 + 4 + 2 = 8; hours 8 + 8 + 2 = 18; compensated 2 (6 h).
-    assert (metrics.contributions, metrics.hours, metrics.compensated_contributions) == (8, Decimal("18.00"), 2)
-    assert (metrics.compensated_share, metrics.compensated_hours_share) == (0.25, 0.3333)
+    # The five shared artists of North and South. Elsewhere (2 artists) is below the floor and
+    # left out, or its hidden figures would be the pooled total minus the others; the unlisted
+    # program is not counted either.
+    assert (metrics.artists, metrics.suppressed) == (5, False)
+    # Contributions 2 + 4 = 6; hours 8 + 8 = 16; compensated 2 (4 h + 2 h = 6 h).
+    assert (metrics.contributions, metrics.hours, metrics.compensated_contributions) == (6, Decimal("16.00"), 2)
+    assert (metrics.compensated_share, metrics.compensated_hours_share) == (0.3333, 0.375)
+    # Cash 100 + 20; fair value 16 h × 40.00 = 640.00; gap 640 − 120 = 520.
     assert (metrics.cash_paid, metrics.fair_value, metrics.pay_gap) == (
         Decimal("120.00"),
-        Decimal("720.00"),
-        Decimal("600.00"),
+        Decimal("640.00"),
+        Decimal("520.00"),
     )
     assert (metrics.works_submitted, metrics.approval_rate) == (5, 0.6)
-    assert (metrics.testers_ever_granted, metrics.revocation_rate) == (12, 0.0833)
+    # 10 enrollments granted (5 + 5), one revoked.
+    assert (metrics.testers_ever_granted, metrics.revocation_rate) == (10, 0.1)
+
+
+def test_a_program_below_the_floor_is_left_out_of_its_organizations_figures(settings):
+    # Without this, a hidden program's hours would be the organization's minus its shown program's.
+    organization, north, south = pooled_organization()
+    small = make_program(name="Small", organization=organization, reference_hourly_rate=Decimal("40.00"))
+    for tester in make_testers(small, 2):
+        log_work(tester, on("2026-03-01"), hours="9.00")
+
+    with_small = organization_metrics(organization, now=NOW)
+
+    assert with_small.hours == Decimal("16.00")  # North 8 + South 8, nothing of Small's 18
+    settings.MIN_GROUP_SIZE = 2
+    assert organization_metrics(organization, now=NOW).hours == Decimal("34.00")
 
 
 def test_a_date_range_applies_to_organizations_and_the_platform():
