@@ -56,3 +56,16 @@ def cached(request_key: str, version: int, build: Callable[[], object]) -> tuple
         entry = (value, etag_for(value, request_key))
         cache.set(key, entry, timeout=settings.STATS_CACHE_SECONDS)
     return entry
+
+
+def page_figures(name: str, build: Callable[[], object], *key_parts) -> object:
+    """Figures for a page, cached per data version like the stats API's responses: the
+    expensive metrics are computed once per change of the data (or STATS_CACHE_SECONDS)."""
+    database = connection.settings_dict["NAME"]
+    raw = ":".join([database, str(data_version()), name, *map(str, key_parts)])
+    key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout=settings.STATS_CACHE_SECONDS)
+    return value

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from programs.selectors import listed_organizations, listed_programs
+from tracker.cache import page_figures
 from tracker.charts import program_charts
 from tracker.exports import compare_csv, program_csv, programs_csv
 from tracker.filters import FlagFilter
@@ -144,14 +145,21 @@ def home(request):
     if output is None:
         return bad_format()
     form = ProgramTableForm(request.GET)
-    rows = program_table(form.programs(listed_programs()), sort=form.cleaned_data["sort"]) if form.is_valid() else None
+    rows = None
+    if form.is_valid():
+        programs_shown = form.programs(listed_programs())
+        rows = page_figures(
+            "home-rows",
+            lambda: program_table(programs_shown, sort=form.cleaned_data["sort"]),
+            request.GET.urlencode(),
+        )
     if rows is not None and output == "csv":
         return programs_csv(rows, "programs.csv")
     programs = list(listed_programs())
     context = {
         "form": form,
         "rows": rows,
-        "platform": platform_metrics(),
+        "platform": page_figures("platform", platform_metrics),
         "program_count": len(programs),
         "organization_count": len({program.organization_id for program in programs}),
         "last_scan": last_scan(),
@@ -170,7 +178,8 @@ def organization_dashboard(request, slug):
     if output is None:
         return bad_format()
     form = ProgramTableForm(request.GET, with_organization=False)
-    context = {"organization": organization, "form": form, "metrics": organization_metrics(organization), "rows": None}
+    metrics = page_figures("organization", lambda: organization_metrics(organization), organization.pk)
+    context = {"organization": organization, "form": form, "metrics": metrics, "rows": None}
     if not form.is_valid():
         return render(request, "tracker/organization.html", context, status=400)
     sort = form.cleaned_data["sort"]
@@ -197,16 +206,23 @@ def program_dashboard(request, slug):
     if not form.is_valid():
         return render(request, "tracker/program.html", context, status=400)
     period = form.period
-    metrics = metrics_for_program(program, period=period)
+    metrics = page_figures("program", lambda: metrics_for_program(program, period=period), program.pk, period)
     if output == "csv":
         return program_csv(program, metrics, period)
     context.update(metrics=metrics, period=period, csv_url=csv_query(request), last_scan=last_scan())
     if not metrics.suppressed:
         context["charts"] = program_charts(
             metrics,
-            time_series(program, interval="month", period=period),
-            time_series(program, interval="week", period=period),
-            latency_distribution(program, period=period),
+            *page_figures(
+                "program-series",
+                lambda: (
+                    time_series(program, interval="month", period=period),
+                    time_series(program, interval="week", period=period),
+                    latency_distribution(program, period=period),
+                ),
+                program.pk,
+                period,
+            ),
         )
         context["flag_counts"] = [(kind, Flag.Kind(kind).label, n) for kind, n in metrics.open_flags.items()]
         open_flags = public_flags().filter(program=program, resolved_at__isnull=True)

@@ -222,7 +222,32 @@ def test_the_landing_page_queries_do_not_grow_with_the_programs(client, django_a
     for index in range(programs):
         program_with(f"Program {index}", paid=2)
 
-    with django_assert_max_num_queries(23):
+    with django_assert_max_num_queries(25):
         response = client.get("/", {"sort": "-hours"})
 
     assert len(response.context["rows"]) == programs
+
+
+def test_the_landing_page_figures_are_cached_until_the_data_changes(client, three_programs, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from feedback.services import log_contribution
+
+    generous, *_ = three_programs
+    client.get("/")
+    with CaptureQueriesContext(connection) as warm:
+        before = client.get("/").context["platform"].hours
+    enrollment = generous.enrollments.first()
+    log_contribution(
+        enrollment=enrollment,
+        kind="bug_report",
+        title="One more",
+        hours_spent="2.00",
+        occurred_on=enrollment.granted_on,
+    )
+
+    after = client.get("/").context["platform"].hours
+
+    assert len(warm.captured_queries) <= 8  # the data version, the program list, flags: no metrics
+    assert after == before + 2
