@@ -41,15 +41,19 @@ class AuthView(APIView):
 
 
 class SignUpSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    email = serializers.EmailField()
-    password = serializers.CharField(write_only=True, style={"input_type": "password"})
+    username = serializers.CharField(max_length=150, help_text="Your login name: letters, digits and @ . + - _")
+    email = serializers.EmailField(help_text="Your email address.")
+    password = serializers.CharField(
+        write_only=True,
+        style={"input_type": "password"},
+        help_text="At least 8 characters, not a common password, not all digits, not like your username.",
+    )
     handle = serializers.CharField(max_length=40, help_text="Your public pseudonym: 3 to 40 letters, digits, . - _")
 
 
 class SignedUpSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    handle = serializers.CharField()
+    username = serializers.CharField(help_text="Your login name.")
+    handle = serializers.CharField(help_text="Your public pseudonym.")
     token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
 
 
@@ -70,7 +74,11 @@ class SignUpView(AuthView):
 
 
 class TokenRequestSerializer(RejectUnknownFieldsMixin, AuthTokenSerializer):
-    pass
+    username = serializers.CharField(write_only=True, help_text="Your login name.")
+    password = serializers.CharField(
+        write_only=True, trim_whitespace=False, style={"input_type": "password"}, help_text="Your password."
+    )
+    token = serializers.CharField(read_only=True, help_text="Not sent: the answer carries the token.")
 
 
 class TokenSerializer(serializers.Serializer):
@@ -92,20 +100,24 @@ class TokenView(AuthView):
 
 
 class WorkSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
+    id = serializers.IntegerField(read_only=True, help_text="The work's id.")
     program = EnrollmentProgramField(source="enrollment", help_text="The slug of a program you are enrolled in.")
-    title = serializers.CharField(max_length=200)
-    medium = serializers.ChoiceField(choices=Work.Medium.choices, default=Work.Medium.VIDEO)
-    description = serializers.CharField(allow_blank=True, default="")
-    submitted_at = serializers.DateTimeField()
+    title = serializers.CharField(max_length=200, help_text="The work's title.")
+    medium = serializers.ChoiceField(
+        choices=Work.Medium.choices, default=Work.Medium.VIDEO, help_text="What kind of work it is."
+    )
+    description = serializers.CharField(allow_blank=True, default="", help_text="Details; may be blank.")
+    submitted_at = serializers.DateTimeField(
+        help_text="When it went to the program for approval: not in the future, not before the program opened."
+    )
     status = serializers.ChoiceField(
         choices=Work.Status.choices, read_only=True, help_text="pending until the first decision, then its outcome."
     )
 
 
 class DecisionSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=ApprovalDecision.Outcome.choices)
-    decided_at = serializers.DateTimeField()
+    outcome = serializers.ChoiceField(choices=ApprovalDecision.Outcome.choices, help_text="What the program decided.")
+    decided_at = serializers.DateTimeField(help_text="When: after the work was submitted, not in the future.")
     reason = serializers.CharField(allow_blank=True, default="", help_text="The reason given; blank if none.")
 
 

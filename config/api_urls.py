@@ -1,6 +1,6 @@
 """The REST API under /api/v1/."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -8,6 +8,7 @@ from artists.api import ExportView, SignUpView, TokenView, WorkViewSet
 from feedback.api import CompensationViewSet, ContributionViewSet
 from programs.api import EnrollmentViewSet, OrganizationViewSet, ProgramProposalView, ProgramViewSet
 from tracker import api_stats
+from tracker.api import NotFoundView
 from tracker.views_api import FlagViewSet, MyFlagViewSet, WebhookSubscriptionViewSet
 
 router = DefaultRouter()
@@ -35,8 +36,11 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("auth/signup/", SignUpView.as_view(), name="api-signup"),
-    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/token/", TokenView.as_view(), name="api-auth-token"),
     path("me/export/", ExportView.as_view(), name="api-my-export"),
     path("me/programs/propose/", ProgramProposalView.as_view(), name="api-propose-program"),
     *router.urls,
+    # Last: what nothing above matches. Only paths ending in a slash, so that a missing slash
+    # is still redirected to the endpoint it belongs to.
+    re_path(r"^[\s\S]*/$", NotFoundView.as_view(), name="api-not-found"),
 ]

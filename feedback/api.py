@@ -42,14 +42,18 @@ class CompensationFilter(RecordFilter):
 
 
 class ContributionSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
+    id = serializers.IntegerField(read_only=True, help_text="The contribution's id.")
     program = EnrollmentProgramField(source="enrollment", help_text="The slug of a program you are enrolled in.")
-    kind = serializers.ChoiceField(choices=Contribution.Kind.choices)
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(allow_blank=True, default="")
+    kind = serializers.ChoiceField(choices=Contribution.Kind.choices, help_text="What kind of work it was.")
+    title = serializers.CharField(max_length=200, help_text="A short name for it.")
+    description = serializers.CharField(allow_blank=True, default="", help_text="Details; may be blank.")
     hours_spent = serializers.DecimalField(max_digits=4, decimal_places=2, help_text="More than 0, at most 24.")
-    occurred_on = serializers.DateField()
-    requested_by_program = serializers.BooleanField(default=False)
+    occurred_on = serializers.DateField(
+        help_text="The day it happened: not in the future, not before the program opened."
+    )
+    requested_by_program = serializers.BooleanField(
+        default=False, help_text="Whether the program asked for it (promotion it asked for counts as pressure)."
+    )
 
 
 # What a PATCH may change; the rest keeps its current value.
@@ -123,14 +127,17 @@ class AllocationsField(serializers.DictField):
 
 
 class CompensationSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
+    id = serializers.IntegerField(read_only=True, help_text="The compensation's id.")
     program = EnrollmentProgramField(source="enrollment", help_text="The slug of a program you are enrolled in.")
-    kind = serializers.ChoiceField(choices=Compensation.Kind.choices)
+    kind = serializers.ChoiceField(
+        choices=Compensation.Kind.choices,
+        help_text="cash and stipend are pay; credits, free access, gifts and other are counted, but not as pay.",
+    )
     amount = serializers.DecimalField(
         max_digits=12, decimal_places=2, help_text="In the program's currency, as a decimal string such as 12.50."
     )
-    paid_on = serializers.DateField()
-    note = serializers.CharField(allow_blank=True, default="")
+    paid_on = serializers.DateField(help_text="The day it was paid or given; not in the future.")
+    note = serializers.CharField(allow_blank=True, default="", help_text="Anything worth keeping; may be blank.")
     contributions = ContributionIdsField(
         required=False, help_text="Contributions it pays for; the amount is split across them by hours."
     )

@@ -4,7 +4,7 @@ organizations (staff write), program proposals, and the artist's own enrollments
 from django.db.models import ProtectedError
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
@@ -16,7 +16,15 @@ from rest_framework.views import APIView
 from programs import services
 from programs.models import AccessEvent, Enrollment, Organization, Program
 from programs.selectors import enrollments_of, listed_organizations, listed_programs, programs_open_to
-from tracker.api import ArtistRecordsViewSet, IsArtist, RejectUnknownFieldsMixin, current_artist, service_errors
+from tracker.api import (
+    ArtistRecordsViewSet,
+    IsArtist,
+    RejectUnknownFieldsMixin,
+    SlugRelatedField,
+    current_artist,
+    service_errors,
+)
+from tracker.schema import ErrorSerializer
 
 # The public catalogue.
 
@@ -57,6 +65,11 @@ class OrganizationSerializer(CleanModelSerializer):
     class Meta:
         model = Organization
         fields = ["name", "slug", "valuation_usd", "website"]
+        extra_kwargs = {
+            "name": {"help_text": "The organization's name."},
+            "slug": {"help_text": "Its identifier in URLs and in the API: letters, digits, - and _."},
+            "website": {"help_text": "Its website; blank if unknown."},
+        }
 
     def validate_name(self, value):
         # The model's case-insensitive unique constraint would only report itself by name.
@@ -69,7 +82,9 @@ class OrganizationSerializer(CleanModelSerializer):
 
 
 class ProgramSerializer(CleanModelSerializer):
-    organization = serializers.SlugRelatedField(slug_field="slug", queryset=listed_organizations())
+    organization = SlugRelatedField(
+        slug_field="slug", queryset=listed_organizations(), help_text="The slug of the organization that runs it."
+    )
 
     class Meta:
         model = Program
@@ -88,6 +103,20 @@ class ProgramSerializer(CleanModelSerializer):
             "confidential_content_definition",
             "promotion_required",
         ]
+        extra_kwargs = {
+            "name": {"help_text": "The program's name."},
+            "slug": {"help_text": "Its identifier in URLs and in the API: letters, digits, - and _."},
+            "status": {"help_text": "announced, active, suspended or closed."},
+            "closed_on": {"help_text": "Last day testers had access; null while it runs."},
+            "currency": {"help_text": "Three-letter ISO 4217 code of its money figures, such as USD."},
+            "responsible_use_definition": {
+                "help_text": 'How its terms define "responsible use"; blank if they do not.'
+            },
+            "confidential_content_definition": {
+                "help_text": 'How its terms define "confidential content"; blank if they do not.'
+            },
+            "promotion_required": {"help_text": "Whether its terms require testers to promote the tool."},
+        }
 
 
 class ProgramFilter(filters.FilterSet):
@@ -99,6 +128,11 @@ class ProgramFilter(filters.FilterSet):
         fields = ["organization", "status"]
 
 
+@extend_schema_view(
+    destroy=extend_schema(
+        responses={204: None, 409: OpenApiResponse(ErrorSerializer, description="Still in use: nothing was deleted.")}
+    )
+)
 class CatalogueViewSet(viewsets.ModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
@@ -134,14 +168,16 @@ class OrganizationViewSet(CatalogueViewSet):
 
 
 class ProgramProposalSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    name = serializers.CharField(max_length=200, help_text="The program's name.")
     organization = serializers.CharField(
         max_length=200, help_text="The company that runs it: its name, or the slug of a listed organization."
     )
-    opened_on = serializers.DateField(required=False, allow_null=True)
-    closed_on = serializers.DateField(required=False, allow_null=True)
-    announcement_url = serializers.URLField(required=False, allow_blank=True)
-    description = serializers.CharField(required=False, allow_blank=True)
+    opened_on = serializers.DateField(required=False, allow_null=True, help_text="First day testers had access.")
+    closed_on = serializers.DateField(required=False, allow_null=True, help_text="Last day, if it has closed.")
+    announcement_url = serializers.URLField(
+        required=False, allow_blank=True, help_text="Where the program was announced."
+    )
+    description = serializers.CharField(required=False, allow_blank=True, help_text="What the program is about.")
 
 
 class ProgramProposalView(APIView):
@@ -216,12 +252,16 @@ class EnrollmentProgramField(serializers.RelatedField):
 
 
 class EnrollmentSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
+    id = serializers.IntegerField(read_only=True, help_text="The enrollment's id.")
     program = OpenProgramField(help_text="The program's slug: a listed program or one you proposed.")
     granted_on = serializers.DateField(
         required=False, allow_null=True, help_text="The day access was granted; leave out if only invited."
     )
-    status = serializers.ChoiceField(choices=Enrollment.Status.choices, read_only=True)
+    status = serializers.ChoiceField(
+        choices=Enrollment.Status.choices,
+        read_only=True,
+        help_text="Current access, from the latest access event: invited, active, suspended or revoked.",
+    )
 
 
 class AccessEventSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
@@ -229,9 +269,12 @@ class AccessEventSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
         choices=[
             (kind.value, kind.label)
             for kind in (AccessEvent.Kind.SUSPENDED, AccessEvent.Kind.REINSTATED, AccessEvent.Kind.REVOKED)
-        ]
+        ],
+        help_text="What the program did: suspended, reinstated or revoked.",
     )
-    occurred_at = serializers.DateTimeField()
+    occurred_at = serializers.DateTimeField(
+        help_text="When (ISO 8601 with a time zone): not in the future, not before the program opened."
+    )
     reason = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="The reason the program stated; blank if none."
     )

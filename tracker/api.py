@@ -8,9 +8,11 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.filters import OrderingFilter
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.settings import api_settings
+from rest_framework.views import APIView
 
 
 def current_artist(request):
@@ -80,3 +82,27 @@ class RejectUnknownFieldsMixin:
         if errors:
             raise serializers.ValidationError(errors)
         return value
+
+
+class SlugRelatedField(serializers.SlugRelatedField):
+    """DRF's SlugRelatedField, except that a slug with a NUL character in it answers 400:
+    PostgreSQL cannot compare text holding one, so the lookup would fail in the database."""
+
+    default_error_messages = {"null_characters_not_allowed": "Null characters are not allowed."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("null_characters_not_allowed")
+        return super().to_internal_value(data)
+
+
+class NotFoundView(APIView):
+    """Any other path under /api/v1/ (a record id that is not a number, a slug with spaces):
+    404 in the API's own format, JSON or CSV, rather than the site's HTML page."""
+
+    permission_classes = [AllowAny]
+    schema = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise NotFound()

@@ -15,7 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import parse_etags
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
@@ -35,6 +35,7 @@ from tracker.metrics import (
     suppressed_reason,
 )
 from tracker.metrics import time_series as build_time_series
+from tracker.renderers import PAGE_FIELDS
 
 # -- serializers: the contract (field names and types are pinned by tests) ------------------
 
@@ -159,7 +160,7 @@ class TimeSeriesSerializer(serializers.Serializer):
     program = serializers.CharField(help_text="Program slug.")
     interval = serializers.ChoiceField(choices=list(INTERVALS), help_text="week or month.")
     suppressed = serializers.BooleanField(help_text="True when the program is below the privacy floor.")
-    suppressed_reason = serializers.CharField(allow_blank=True)
+    suppressed_reason = serializers.CharField(allow_blank=True, help_text="Why the points are hidden, or empty.")
     points = SeriesPointSerializer(many=True, help_text="One entry per period with data, oldest first.")
 
 
@@ -213,6 +214,29 @@ ORDERING_FIELDS = [
 SINCE = OpenApiParameter("since", OpenApiTypes.DATE, description="Only records on or after this day (YYYY-MM-DD).")
 UNTIL = OpenApiParameter("until", OpenApiTypes.DATE, description="Only records on or before this day (YYYY-MM-DD).")
 FORMAT = OpenApiParameter("format", str, enum=["json", "csv"], description="csv for a spreadsheet.")
+PROGRAM_SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The program's slug.")
+ORGANIZATION_SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The organization's slug.")
+# Conditional requests: every answer carries an ETag; sent back in If-None-Match, it gets a
+# 304 without a body for as long as the data behind it is unchanged.
+CONDITIONAL = [
+    OpenApiParameter(
+        "If-None-Match", str, OpenApiParameter.HEADER, description="The ETag of an earlier answer to this request."
+    ),
+    OpenApiParameter(
+        "ETag", str, OpenApiParameter.HEADER, response=[200, 304], description="Send it back in If-None-Match."
+    ),
+    OpenApiParameter(
+        "Last-Modified",
+        str,
+        OpenApiParameter.HEADER,
+        response=[200, 304],
+        description="When this server first saw the data behind the answer.",
+    ),
+]
+
+
+def conditional(response) -> dict:
+    return {200: response, 304: OpenApiResponse(description="Not modified: the data behind the ETag is unchanged.")}
 
 
 def parse_period(params) -> Period:
@@ -271,7 +295,7 @@ class StatsView(APIView):
         return response
 
 
-@extend_schema(parameters=[SINCE, UNTIL, FORMAT], responses=SummarySerializer)
+@extend_schema(parameters=[SINCE, UNTIL, FORMAT, *CONDITIONAL], responses=conditional(SummarySerializer))
 class SummaryView(StatsView):
     """Platform-wide figures over every listed program."""
 
@@ -342,16 +366,19 @@ class ProgramStatsListView(StatsView):
             OpenApiParameter("page", int, description="Page number."),
             OpenApiParameter("page_size", int, description="Rows per page (at most 100)."),
             FORMAT,
+            *CONDITIONAL,
         ],
         operation_id="stats_programs_list",
-        responses=inline_serializer(
-            "PaginatedProgramStatsList",
-            {
-                "count": serializers.IntegerField(),
-                "next": serializers.URLField(allow_null=True),
-                "previous": serializers.URLField(allow_null=True),
-                "results": ProgramStatsSerializer(many=True),
-            },
+        responses=conditional(
+            inline_serializer(
+                "PaginatedProgramStatsList",
+                {
+                    "count": serializers.IntegerField(help_text=PAGE_FIELDS["count"]),
+                    "next": serializers.URLField(allow_null=True, help_text=PAGE_FIELDS["next"]),
+                    "previous": serializers.URLField(allow_null=True, help_text=PAGE_FIELDS["previous"]),
+                    "results": ProgramStatsSerializer(many=True, help_text=PAGE_FIELDS["results"]),
+                },
+            )
         ),
     )
     def get(self, request):
@@ -364,7 +391,11 @@ class ProgramStatsListView(StatsView):
             )
         programs = Program.objects.filter(is_listed=True).select_related("organization")
         if params.get("organization"):
-            if not Organization.objects.filter(slug=params["organization"], is_listed=True).exists():
+            # A NUL character cannot be compared in PostgreSQL; no slug has one.
+            if (
+                "\x00" in params["organization"]
+                or not Organization.objects.filter(slug=params["organization"], is_listed=True).exists()
+            ):
                 raise ValidationError({"organization": [f"No listed organization '{params['organization']}'."]})
             programs = programs.filter(organization__slug=params["organization"])
         if params.get("status"):
@@ -429,7 +460,9 @@ def _listed_program(slug: str) -> Program:
     return get_object_or_404(Program.objects.filter(is_listed=True).select_related("organization"), slug=slug)
 
 
-@extend_schema(parameters=[SINCE, UNTIL, FORMAT], responses=ProgramStatsSerializer)
+@extend_schema(
+    parameters=[PROGRAM_SLUG, SINCE, UNTIL, FORMAT, *CONDITIONAL], responses=conditional(ProgramStatsSerializer)
+)
 class ProgramStatsView(StatsView):
     """One program's metrics, score and breakdown."""
 
@@ -448,12 +481,14 @@ class ProgramStatsView(StatsView):
 
 @extend_schema(
     parameters=[
+        PROGRAM_SLUG,
         OpenApiParameter("interval", str, enum=list(INTERVALS), description="week or month (default month)."),
         SINCE,
         UNTIL,
         FORMAT,
+        *CONDITIONAL,
     ],
-    responses=TimeSeriesSerializer,
+    responses=conditional(TimeSeriesSerializer),
 )
 class ProgramTimeSeriesView(StatsView):
     """Contributions, hours, compensated hours and revocations per week or month."""
@@ -487,7 +522,10 @@ class ProgramTimeSeriesView(StatsView):
         return self.respond(request, build, f"{program.slug}-{interval}")
 
 
-@extend_schema(parameters=[SINCE, UNTIL, FORMAT], responses=OrganizationStatsSerializer)
+@extend_schema(
+    parameters=[ORGANIZATION_SLUG, SINCE, UNTIL, FORMAT, *CONDITIONAL],
+    responses=conditional(OrganizationStatsSerializer),
+)
 class OrganizationStatsView(StatsView):
     """An organization's figures, pooled over its listed programs."""
 

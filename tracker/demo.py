@@ -34,7 +34,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -1100,6 +1100,17 @@ def world_totals() -> list[ProgramTotals]:
     return [by_slug[slug] for slug in slugs if slug in by_slug]
 
 
+def analyze_built_tables() -> None:
+    """Refresh the planner's statistics of the tables just filled. Without it the planner may
+    still believe them empty (as autovacuum left them after earlier writes were rolled back)
+    and choose nested loops over thousands of rows: the flag scan that follows seeding then
+    ran for many minutes instead of a fraction of a second."""
+    models = [get_user_model(), Artist, Organization, Program, Enrollment, AccessEvent, Contribution]
+    models += [Compensation, CompensationAllocation, Work, ApprovalDecision]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models))
+
+
 def build_demo_world(*, seed: int = DEFAULT_SEED, scale: float = 1, progress: bool = False) -> DemoSummary:
     """Build the demo world; programs that already exist (by slug) are left as they are."""
     check_scale(scale)
@@ -1114,6 +1125,8 @@ def build_demo_world(*, seed: int = DEFAULT_SEED, scale: float = 1, progress: bo
         for spec in to_build:
             bar.set_description(spec.slug)
             build_program(spec=spec, seed=seed, today=today, handles=handles[spec.slug], on_tester=bar.update)
+    if to_build:
+        analyze_built_tables()
     return DemoSummary(
         built=[spec.slug for spec in to_build],
         skipped=[spec.slug for spec in PROGRAM_SPECS if spec.slug in existing],

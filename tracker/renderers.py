@@ -68,6 +68,14 @@ class CSVRenderer(BaseRenderer):
         return to_csv(rows).encode(self.charset)
 
 
+PAGE_FIELDS = {
+    "count": "Rows in all pages together.",
+    "next": "The next page's address; null on the last page.",
+    "previous": "The previous page's address; null on the first page.",
+    "results": "The rows of this page.",
+}
+
+
 class Pagination(PageNumberPagination):
     """Pages of 50 (page_size up to 100); a CSV download has every row (up to 10,000)."""
 
@@ -75,6 +83,12 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
     csv_max_rows = 10_000
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        for name, description in PAGE_FIELDS.items():
+            paginated["properties"][name]["description"] = description
+        return paginated
 
     def get_page_size(self, request):
         if getattr(request, "accepted_renderer", None) is not None and request.accepted_renderer.format == "csv":

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 
 from programs.selectors import listed_programs
-from tracker.api import ArtistRecordsViewSet, RejectUnknownFieldsMixin
+from tracker.api import ArtistRecordsViewSet, RejectUnknownFieldsMixin, SlugRelatedField
 from tracker.filters import FlagFilter
 from tracker.models import Flag, WebhookDelivery, WebhookSubscription
 from tracker.selectors import artist_label, flags_of_artist, newest_first, public_flags
@@ -42,6 +42,15 @@ class FlagSerializer(serializers.ModelSerializer):
             "open",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "id": {"help_text": "The flag's id."},
+            "kind": {"help_text": "The rule that raised it (DESIGN.md, Flags)."},
+            "severity": {"help_text": "low, medium or high."},
+            "message": {"help_text": "What was found, in one sentence."},
+            "details": {"help_text": "The figures behind it; which ones depends on the kind."},
+            "raised_at": {"help_text": "When a scan raised it."},
+            "resolved_at": {"help_text": "When a scan found its condition cleared; null while open."},
+        }
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_artist(self, flag) -> str | None:
@@ -73,7 +82,7 @@ class MyFlagViewSet(mixins.ListModelMixin, ArtistRecordsViewSet):
 
 
 class WebhookSubscriptionSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
-    program = serializers.SlugRelatedField(
+    program = SlugRelatedField(
         slug_field="slug",
         queryset=listed_programs(),
         required=False,
@@ -97,6 +106,11 @@ class WebhookSubscriptionSerializer(RejectUnknownFieldsMixin, serializers.ModelS
         model = WebhookSubscription
         fields = ["id", "url", "secret", "kinds", "program", "active", "created_at"]
         read_only_fields = ["id", "created_at"]
+        extra_kwargs = {
+            "id": {"help_text": "The subscription's id."},
+            "active": {"help_text": "Flags are sent only while true."},
+            "created_at": {"help_text": "When it was created."},
+        }
 
     def validate_url(self, value):
         if not value.lower().startswith(("http://", "https://")):
@@ -113,6 +127,12 @@ class WebhookSubscriptionSerializer(RejectUnknownFieldsMixin, serializers.ModelS
         return value
 
 
+class CreatedWebhookSubscriptionSerializer(WebhookSubscriptionSerializer):
+    secret = serializers.CharField(
+        read_only=True, help_text="HMAC-SHA256 key for X-Tracker-Signature: shown this once, keep it."
+    )
+
+
 class WebhookDeliverySerializer(serializers.ModelSerializer):
     class Meta:
         model = WebhookDelivery
@@ -127,6 +147,18 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
             "delivered_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "id": {"help_text": "The delivery's id."},
+            "flag": {"help_text": "The id of the flag sent (GET /api/v1/flags/{id}/)."},
+            "status": {"help_text": "pending (being tried), delivered or failed (gave up)."},
+            "attempts": {"help_text": "Tries so far."},
+            "last_status_code": {
+                "help_text": "HTTP status of the last try; null before the first or without an answer."
+            },
+            "last_error": {"help_text": "Why the last try failed; blank if it did not."},
+            "next_attempt_at": {"help_text": "When the next try is due, while pending."},
+            "delivered_at": {"help_text": "When it was delivered; null until then."},
+        }
 
 
 class WebhookSubscriptionViewSet(viewsets.ModelViewSet):
@@ -146,6 +178,7 @@ class WebhookSubscriptionViewSet(viewsets.ModelViewSet):
         serializer.save(owner=self.request.user, secret=secret)
         self.created_secret = secret
 
+    @extend_schema(responses={201: CreatedWebhookSubscriptionSerializer})
     def create(self, request, *args, **kwargs):
         response = super().create(request, *args, **kwargs)
         # The secret is shown once, on creation, so the client can verify signatures.

@@ -90,7 +90,11 @@ def check_destination(url: str) -> None:
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise DestinationNotAllowed("Use an http:// or https:// address with a host name.")
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
+        port = parts.port
+    except ValueError:  # a port past 65535 passes URL validation
+        raise DestinationNotAllowed("The port must be at most 65535.") from None
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, port or 443)}
     except (socket.gaierror, UnicodeError):
         raise DestinationNotAllowed(f"The host {parts.hostname} cannot be resolved.") from None
     for address in addresses:

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from programs.models import AccessEvent
@@ -52,3 +53,20 @@ def test_the_fair_program_pays_within_its_terms_and_raises_no_pay_flags(scanned_
     fair = Flag.objects.filter(program__slug="brightwater-image-residency", resolved_at__isnull=True)
 
     assert not fair.filter(kind__in=["unpaid_feedback", "uncompensated_promotion", "mass_revocation"]).exists()
+
+
+def test_the_scan_after_seeding_is_quick_even_when_the_statistics_say_the_tables_are_empty(db):
+    # What autovacuum leaves after a run of tests whose writes were rolled back: pages, no rows.
+    # With those statistics the planner chose nested loops and the scan ran for many minutes.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE pg_class SET reltuples = 0, relpages = 20 WHERE relkind = 'r' AND relnamespace = "
+            "'public'::regnamespace"
+        )
+    call_command("seed_demo", "--scale=0.2", "--no-progress", stdout=io.StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = '20s'")
+
+    call_command("scan_flags", stdout=io.StringIO())
+
+    assert open_flags("unpaid_feedback").exists()
