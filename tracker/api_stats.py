@@ -286,6 +286,7 @@ class StatsView(APIView):
         last_modified = cache.http_date(cache.first_seen(version))
         if _not_modified(request.headers.get("If-None-Match"), etag):
             response = HttpResponse(status=304)
+            del response["Content-Type"]  # a 304 has no body to describe
         else:
             response = Response(data)
         response["ETag"] = etag

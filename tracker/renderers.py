@@ -12,24 +12,32 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import BaseRenderer
 
 
-def flatten(row: dict, prefix: str = "") -> dict:
+def flatten(row: dict, prefix: str = "", objects: frozenset = frozenset()) -> dict:
+    """One CSV row. `objects` names the fields that are objects in some row: where such a
+    field is null (a suppressed row) it adds no column of its own, so the columns stay the
+    same whatever the data."""
     flat = {}
     for name, value in row.items():
         column = f"{prefix}{name}"
         if isinstance(value, dict):
             flat.update(flatten(value, f"{column}."))
+        elif value is None and column in objects:
+            continue
         elif isinstance(value, list):
             if value and all(isinstance(item, dict) and "earned" in item for item in value):
                 flat[column] = f"{sum(1 for item in value if item['earned'])}/{len(value)}"
             else:
                 flat[column] = ";".join(str(item) for item in value)
+        elif isinstance(value, bool):
+            flat[column] = "true" if value else "false"
         else:
             flat[column] = "" if value is None else value
     return flat
 
 
 def to_csv(rows: list[dict]) -> str:
-    flat_rows = [flatten(row) for row in rows]
+    objects = frozenset(name for row in rows for name, value in row.items() if isinstance(value, dict))
+    flat_rows = [flatten(row, objects=objects) for row in rows]
     columns = list(dict.fromkeys(column for row in flat_rows for column in row))
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
