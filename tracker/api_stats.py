@@ -27,6 +27,7 @@ from programs.models import Organization, Program
 from tracker import cache
 from tracker.metrics import (
     INTERVALS,
+    SORTABLE_FIGURES,
     Metrics,
     Period,
     organization_metrics,
@@ -116,6 +117,7 @@ class MetricsSerializer(serializers.Serializer):
     )
     overdue_works = count_field("Works still pending longer than the approval SLA.")
     decided_within_sla_share = share_field("Works decided within the SLA / works decided or overdue.")
+    revocations = count_field("Revocations of testers' access (the date range does not apply).")
     revocations_without_reason = count_field("Revocations that stated no reason.")
     open_flags = serializers.DictField(
         child=serializers.IntegerField(min_value=0), allow_null=True, help_text="Open flags by kind."
@@ -183,33 +185,7 @@ def metrics_data(m: Metrics) -> dict:
 
 # -- parameters ----------------------------------------------------------------------------
 
-ORDERING_FIELDS = [
-    "name",
-    "fairness_score",
-    "testers_active",
-    "testers_revoked",
-    "revocation_rate",
-    "contributions",
-    "hours",
-    "compensated_share",
-    "compensated_hours_share",
-    "cash_paid",
-    "effective_hourly_rate",
-    "fair_value",
-    "pay_gap",
-    "median_days_to_payment",
-    "paid_within_terms_share",
-    "works_submitted",
-    "approval_rate",
-    "rejection_rate",
-    "showcase_rate",
-    "decisions_with_reason_share",
-    "approval_latency_median_hours",
-    "approval_latency_p90_hours",
-    "overdue_works",
-    "decided_within_sla_share",
-    "revocations_without_reason",
-]
+ORDERING_FIELDS = ["name", *SORTABLE_FIGURES]
 
 SINCE = OpenApiParameter("since", OpenApiTypes.DATE, description="Only records on or after this day (YYYY-MM-DD).")
 UNTIL = OpenApiParameter("until", OpenApiTypes.DATE, description="Only records on or before this day (YYYY-MM-DD).")

@@ -160,6 +160,36 @@ class Metrics:
     PUBLIC = frozenset({"key", "name", "suppressed", "suppressed_reason", "currency", "terms_defined"})
 
 
+# The figures a table of programs can be sorted by: the pages' ?sort= and the API's ?ordering=.
+SORTABLE_FIGURES = (
+    "fairness_score",
+    "testers_active",
+    "testers_revoked",
+    "revocation_rate",
+    "contributions",
+    "hours",
+    "compensated_share",
+    "compensated_hours_share",
+    "cash_paid",
+    "effective_hourly_rate",
+    "fair_value",
+    "pay_gap",
+    "median_days_to_payment",
+    "paid_within_terms_share",
+    "works_submitted",
+    "approval_rate",
+    "rejection_rate",
+    "showcase_rate",
+    "decisions_with_reason_share",
+    "approval_latency_median_hours",
+    "approval_latency_p90_hours",
+    "overdue_works",
+    "decided_within_sla_share",
+    "revocations",
+    "revocations_without_reason",
+)
+
+
 def suppressed_reason(artist_count: int) -> str:
     """Why an aggregate is hidden, or "" when it may be shown (the privacy floor)."""
     if artist_count < settings.MIN_GROUP_SIZE:

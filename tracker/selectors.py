@@ -8,39 +8,13 @@ from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 
 from programs.models import Enrollment, Program
-from tracker.metrics import Metrics, program_metrics
+from tracker.metrics import SORTABLE_FIGURES, Metrics, program_metrics
 from tracker.models import Flag, JobRun
 
 # Columns a programs table can be sorted by: the program's own fields and the scalar
 # Metrics figures (an allow-list: anything else in ?sort= is refused).
 PROGRAM_SORT_FIELDS = ("name", "organization", "status")
-FIGURE_SORT_FIELDS = (
-    "fairness_score",
-    "testers_active",
-    "testers_revoked",
-    "revocation_rate",
-    "contributions",
-    "hours",
-    "compensated_share",
-    "compensated_hours_share",
-    "cash_paid",
-    "effective_hourly_rate",
-    "fair_value",
-    "pay_gap",
-    "median_days_to_payment",
-    "paid_within_terms_share",
-    "works_submitted",
-    "approval_rate",
-    "rejection_rate",
-    "showcase_rate",
-    "decisions_with_reason_share",
-    "approval_latency_median_hours",
-    "approval_latency_p90_hours",
-    "overdue_works",
-    "decided_within_sla_share",
-    "revocations",
-    "revocations_without_reason",
-)
+FIGURE_SORT_FIELDS = SORTABLE_FIGURES
 SORT_FIELDS = PROGRAM_SORT_FIELDS + FIGURE_SORT_FIELDS
 DEFAULT_SORT = "-fairness_score"
 

@@ -59,6 +59,7 @@ EXTRA_FIGURES = {
     "reference_hourly_rate",
     "paid_within_terms_share",
     "decided_within_sla_share",
+    "revocations",
     "revocations_without_reason",
 }
 METRIC_KEYS = CONTRACT_FIGURES | EXTRA_FIGURES
@@ -75,6 +76,7 @@ COUNTS = {
     "contributions",
     "works_submitted",
     "overdue_works",
+    "revocations",
     "revocations_without_reason",
     "fairness_score",
 }
