@@ -207,9 +207,26 @@ def test_templates_download_with_the_documented_header(client, db, kind, header)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == f'attachment; filename="{kind}.csv"'
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == header
-    assert 1 <= len(rows) - 1 <= 2
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert list(rows[0]) == header
+    # The example rows are the documented ones, in the documented columns.
+    assert rows == [{column: row.get(column, "") for column in header} for row in imports.TEMPLATE_ROWS[kind]]
+
+
+def test_the_template_examples_import_cleanly_once_the_program_is_yours(client, db):
+    """A template filled in only with the artist's own program slug is a valid import."""
+    program = factories.ProgramFactory(slug="example-program", opened_on=dt.date(2025, 1, 1))
+    enrollment = factories.EnrollmentFactory(program=program, granted_on=dt.date(2025, 1, 1))
+    files = {
+        kind: imports.CsvFile(f"{kind}.csv", client.get(f"/me/import/template/{kind}.csv").content)
+        for kind in ("contributions", "compensations")
+    }
+
+    preview = imports.preview_import(artist=enrollment.artist, **files)
+
+    assert preview.errors == []
+    assert len(preview.contributions) == len(imports.TEMPLATE_ROWS["contributions"])
+    assert len(preview.compensations) == len(imports.TEMPLATE_ROWS["compensations"])
 
 
 def test_an_unknown_template_is_not_found(client, db):
