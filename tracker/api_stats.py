@@ -37,6 +37,7 @@ from tracker.metrics import (
 )
 from tracker.metrics import time_series as build_time_series
 from tracker.renderers import PAGE_FIELDS
+from tracker.selectors import program_table
 
 # -- serializers: the contract (field names and types are pinned by tests) ------------------
 
@@ -313,17 +314,6 @@ PROGRAM_IDENTITY = ("program", "name", "organization", "status")
 
 
 # Figures serialized as decimal strings: sorted by their value, not as text ("9.00" < "10.00").
-DECIMAL_FIELDS = {"hours", "cash_paid", "effective_hourly_rate", "fair_value", "pay_gap"}
-
-
-def _sort_key(field: str):
-    def key(row):
-        value = row[field]
-        return Decimal(value) if field in DECIMAL_FIELDS else value
-
-    return key
-
-
 class ProgramStatsListView(StatsView):
     """One row of metrics per listed program (fairness score first by default)."""
 
@@ -382,15 +372,14 @@ class ProgramStatsListView(StatsView):
         page, page_size = _page_params(params)
 
         def build():
-            by_slug = {p.slug: p for p in programs}
-            rows = [_program_row(by_slug[m.key], m) for m in program_metrics(programs, period=period)]
-            rows = [identity_first(plain(ProgramStatsSerializer(row).data), *PROGRAM_IDENTITY) for row in rows]
-            field = ordering.removeprefix("-")
-            present = sorted(
-                (r for r in rows if r[field] is not None), key=_sort_key(field), reverse=ordering.startswith("-")
-            )
-            # Nulls (suppressed or no data) always last, whatever the direction.
-            rows = present + [r for r in rows if r[field] is None]
+            # The same sort as the pages' tables: nulls last whatever the direction, ties by name.
+            table = program_table(programs, sort=ordering, period=period)
+            rows = [
+                identity_first(
+                    plain(ProgramStatsSerializer(_program_row(row.program, row.metrics)).data), *PROGRAM_IDENTITY
+                )
+                for row in table
+            ]
             if request.accepted_renderer.format == "csv":
                 return rows
             return _paginate(request, rows, page, page_size)

@@ -8,7 +8,7 @@ from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 
 from programs.models import Enrollment, Program
-from tracker.metrics import SORTABLE_FIGURES, Metrics, program_metrics
+from tracker.metrics import SORTABLE_FIGURES, Metrics, Period, program_metrics
 from tracker.models import Flag, JobRun
 
 # Columns a programs table can be sorted by: the program's own fields and the scalar
@@ -51,10 +51,12 @@ def sort_program_rows(rows: list[ProgramRow], sort: str = DEFAULT_SORT) -> list[
     return sorted(known, key=lambda row: _sort_value(row, field), reverse=descending) + unknown
 
 
-def program_table(programs: QuerySet[Program], *, sort: str = DEFAULT_SORT) -> list[ProgramRow]:
+def program_table(
+    programs: QuerySet[Program], *, sort: str = DEFAULT_SORT, period: Period | None = None
+) -> list[ProgramRow]:
     """A programs table: each program with its Metrics, in a fixed number of queries."""
     by_slug = {program.slug: program for program in programs.select_related("organization")}
-    metrics = program_metrics(programs)
+    metrics = program_metrics(programs, period=period or Period())
     return sort_program_rows([ProgramRow(by_slug[m.key], m) for m in metrics], sort)
 
 
