@@ -12,7 +12,7 @@ from django.db.models import Count
 from artists.models import ApprovalDecision, Artist, Work
 from programs.admin import ReadOnlyTabularInline, ViewOnlyAdmin
 from programs.models import Enrollment
-from tracker.validation import not_before_opening, not_in_future
+from programs.validation import not_before_opening, not_in_future
 
 
 class EnrollmentInline(ReadOnlyTabularInline):

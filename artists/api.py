@@ -17,8 +17,9 @@ from rest_framework.views import APIView
 from artists import services
 from artists.exports import artist_records
 from artists.models import ApprovalDecision, Work
+from config.api import ArtistRecordsViewSet, IsArtist, RejectUnknownFieldsMixin, service_errors
+from config.auth import current_artist
 from programs.api import EnrollmentProgramField
-from tracker.api import ArtistRecordsViewSet, IsArtist, RejectUnknownFieldsMixin, current_artist, service_errors
 
 # Sign-up and tokens.
 

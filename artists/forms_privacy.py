@@ -1,7 +1,7 @@
 """Forms for an artist's own account pages: profile, deletion and proposing a program.
 
 They parse input only; the rules are in artists.services and programs.services, whose
-refusals the views put back on these fields with tracker.forms.add_service_errors.
+refusals the views put back on these fields with config.forms.add_service_errors.
 """
 
 from django import forms

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from artists.models import ApprovalDecision, Artist, Work
 from programs.models import Enrollment
-from tracker.validation import not_before_opening, not_in_future, require_aware
+from programs.validation import not_before_opening, not_in_future, require_access_granted, require_aware
 
 ERASED_HANDLE_PREFIX = "erased-"
 
@@ -175,11 +175,6 @@ def erase_artist(*, artist: Artist) -> None:
         user.delete()
 
 
-def _check_enrollment_has_access(enrollment: Enrollment, field: str) -> None:
-    if enrollment.granted_on is None:
-        raise ValidationError({field: "Record when access to this program was granted first."})
-
-
 @transaction.atomic
 def submit_work(
     *,
@@ -193,7 +188,7 @@ def submit_work(
     require_aware(submitted_at, "submitted_at")
     not_in_future(submitted_at, "submitted_at")
     not_before_opening(enrollment.program, submitted_at, "submitted_at")
-    _check_enrollment_has_access(enrollment, "enrollment")
+    require_access_granted(enrollment)
     work = Work(
         enrollment=enrollment,
         title=(title or "").strip(),

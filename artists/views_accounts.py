@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 
 from artists import services
 from artists.forms_accounts import SignUpForm
-from tracker.forms import add_service_errors
+from config.forms import add_service_errors
 
 
 def signup(request):

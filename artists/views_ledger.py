@@ -26,6 +26,7 @@ from artists.forms_ledger import (
 )
 from artists.services import delete_work, record_decision, submit_work, update_work
 from artists.views_privacy import artist_required
+from config.forms import add_service_errors
 from feedback.models import Compensation, Contribution
 from feedback.services import (
     delete_compensation,
@@ -38,7 +39,6 @@ from feedback.services import (
 from programs.models import AccessEvent, Enrollment
 from programs.selectors import enrollments_of
 from programs.services import ALLOWED_EVENTS, delete_enrollment, enrol_artist, record_access_event
-from tracker.forms import add_service_errors
 from tracker.selectors import flags_of_artist, last_scan, newest_first, open_flag_counts
 
 PER_PAGE = 25

@@ -4,47 +4,21 @@ Every page needs a login and an artist profile; `artist_required` gives the view
 current artist, or shows someone without one (an advocate, staff) why the page is not theirs.
 """
 
-import functools
-
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from artists import exports, services
 from artists.forms_privacy import DeleteAccountForm, ProfileForm, ProposeProgramForm
 from artists.models import Artist
+from config.auth import artist_required
+from config.forms import add_service_errors
 from programs.services import propose_program
-from tracker.forms import add_service_errors
-
-
-def current_artist(request) -> Artist | None:
-    """The logged-in user's artist profile, or None (anonymous, advocate, staff, erased)."""
-    if not request.user.is_authenticated:
-        return None
-    return Artist.objects.filter(user=request.user, erased_at__isnull=True).first()
-
-
-def artist_required(view):
-    """Log in first; then call `view(request, artist, ...)`, or explain that the page is
-    for artists when the user has no artist profile."""
-
-    @login_required
-    @never_cache
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        artist = current_artist(request)
-        if artist is None:
-            return render(request, "accounts/no_artist.html", status=403)
-        return view(request, artist, *args, **kwargs)
-
-    return wrapped
 
 
 @artist_required

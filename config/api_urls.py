@@ -5,10 +5,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from artists.api import ExportView, SignUpView, TokenView, WorkViewSet
+from config.api import NotFoundView
 from feedback.api import CompensationViewSet, ContributionViewSet
 from programs.api import EnrollmentViewSet, OrganizationViewSet, ProgramProposalView, ProgramViewSet
 from tracker import api_stats
-from tracker.api import NotFoundView
 from tracker.views_api import FlagViewSet, MyFlagViewSet, WebhookSubscriptionViewSet
 
 router = DefaultRouter()

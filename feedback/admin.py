@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 
 from feedback.models import Compensation, CompensationAllocation, Contribution
 from feedback.selectors import is_compensated
-from tracker.validation import not_before_opening, not_in_future
+from programs.validation import not_before_opening, not_in_future
 
 OTHER_ENROLLMENT = (
     "This contribution belongs to another enrollment; a compensation pays only for contributions of its own enrollment."

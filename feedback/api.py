@@ -6,10 +6,10 @@ from django_filters import rest_framework as filters
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
+from config.api import ArtistRecordsViewSet, RejectUnknownFieldsMixin, service_errors
 from feedback import services
 from feedback.models import Compensation, Contribution
 from programs.api import EnrollmentProgramField
-from tracker.api import ArtistRecordsViewSet, RejectUnknownFieldsMixin, service_errors
 
 # The services name the enrollment; the API names its program.
 FIELD_MAP = {"enrollment": "program"}

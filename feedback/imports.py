@@ -31,7 +31,7 @@ from feedback.models import Compensation, CompensationAllocation, Contribution
 from feedback.services import split_by_hours
 from programs.models import Enrollment, Program
 from programs.selectors import enrollments_of, programs_open_to
-from tracker.validation import not_before_opening, not_in_future
+from programs.validation import not_before_opening, not_in_future, require_access_granted
 
 logger = logging.getLogger(__name__)
 
@@ -417,7 +417,7 @@ def _date(value: str, column: str, problems: _RowProblems) -> dt.date | None:
 
 
 def _service_rule(check: Callable[[], None], column: str, problems: _RowProblems) -> None:
-    """Run one of the checks the services share (tracker.validation) and keep its message."""
+    """Run one of the checks the services share (programs.validation) and keep its message."""
     try:
         check()
     except ValidationError as error:
@@ -464,9 +464,10 @@ class _Checker:
                 yours = ", ".join(sorted(context.enrollments)) or "none yet"
                 problems.add("program", f"No program has the slug {slug!r}. Your programs: {yours}.")
             return None
-        if enrollment.granted_on is None:
-            # The same refusal as feedback.services: work is logged against granted access.
-            problems.add("program", f"Record when access to {enrollment.program.name} was granted first.")
+        try:
+            require_access_granted(enrollment, "program", naming_program=True)
+        except ValidationError as refusal:
+            problems.add("program", refusal.message_dict["program"][0])
         return enrollment
 
     def contribution(

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from feedback.models import Compensation, CompensationAllocation, Contribution
 from programs.models import Enrollment
-from tracker.validation import not_before_opening, not_in_future
+from programs.validation import not_before_opening, not_in_future, require_access_granted
 
 CENT = Decimal("0.01")
 
@@ -28,11 +28,6 @@ def _as_decimal(value, field: str) -> Decimal:
     return number
 
 
-def _check_enrollment_has_access(enrollment: Enrollment, field: str) -> None:
-    if enrollment.granted_on is None:
-        raise ValidationError({field: "Record when access to this program was granted first."})
-
-
 @transaction.atomic
 def log_contribution(
     *,
@@ -48,7 +43,7 @@ def log_contribution(
     hours = _as_decimal(hours_spent, "hours_spent")
     not_in_future(occurred_on, "occurred_on")
     not_before_opening(enrollment.program, occurred_on, "occurred_on")
-    _check_enrollment_has_access(enrollment, "enrollment")
+    require_access_granted(enrollment)
     contribution = Contribution(
         enrollment=enrollment,
         kind=kind,
@@ -156,7 +151,7 @@ def record_compensation(
     """
     value = _checked_amount(amount)
     not_in_future(paid_on, "paid_on")
-    _check_enrollment_has_access(enrollment, "enrollment")
+    require_access_granted(enrollment)
     compensation = Compensation(
         enrollment=enrollment, kind=kind, amount=value, paid_on=paid_on, note=(note or "").strip()
     )

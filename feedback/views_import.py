@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from artists.models import Artist
-from artists.views_privacy import artist_required
+from config.auth import artist_required
 from feedback import imports
 from feedback.forms_import import ImportForm
 from programs.selectors import enrollments_of

@@ -13,18 +13,18 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthentic
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from programs import services
-from programs.models import AccessEvent, Enrollment, Organization, Program
-from programs.selectors import enrollments_of, listed_organizations, listed_programs, programs_open_to
-from tracker.api import (
+from config.api import (
     ArtistRecordsViewSet,
     IsArtist,
     RejectUnknownFieldsMixin,
     SlugRelatedField,
-    current_artist,
     service_errors,
 )
-from tracker.schema import ErrorSerializer
+from config.auth import current_artist
+from config.schema import ErrorSerializer
+from programs import services
+from programs.models import AccessEvent, Enrollment, Organization, Program
+from programs.selectors import enrollments_of, listed_organizations, listed_programs, programs_open_to
 
 # The public catalogue.
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from programs.models import AccessEvent, Enrollment, Organization, Program
-from tracker.validation import not_before_opening, not_in_future, require_aware
+from programs.validation import not_before_opening, not_in_future, require_aware
 
 Kind = AccessEvent.Kind
 Status = Enrollment.Status

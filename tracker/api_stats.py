@@ -23,6 +23,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.renderers import PAGE_FIELDS
 from programs.models import Organization, Program
 from tracker import cache
 from tracker.metrics import (
@@ -36,7 +37,6 @@ from tracker.metrics import (
     suppressed_reason,
 )
 from tracker.metrics import time_series as build_time_series
-from tracker.renderers import PAGE_FIELDS
 from tracker.selectors import program_table
 
 # -- serializers: the contract (field names and types are pinned by tests) ------------------

@@ -8,8 +8,8 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 
+from config.api import ArtistRecordsViewSet, RejectUnknownFieldsMixin, SlugRelatedField
 from programs.selectors import listed_programs
-from tracker.api import ArtistRecordsViewSet, RejectUnknownFieldsMixin, SlugRelatedField
 from tracker.filters import FlagFilter
 from tracker.models import Flag, WebhookDelivery, WebhookSubscription
 from tracker.selectors import artist_label, flags_of_artist, newest_first, public_flags

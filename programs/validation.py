@@ -1,4 +1,4 @@
-"""Checks shared by the write services of every app."""
+"""Checks every writer of a program's records shares: services, admin forms and the CSV import."""
 
 import datetime as dt
 
@@ -31,3 +31,11 @@ def not_before_opening(program, value: dt.date | dt.datetime, field: str) -> Non
     day = value.astimezone(dt.UTC).date() if isinstance(value, dt.datetime) else value
     if day < program.opened_on:
         raise ValidationError({field: f"{program.name} opened on {program.opened_on:%Y-%m-%d}; this is before that."})
+
+
+def require_access_granted(enrollment, field: str = "enrollment", *, naming_program: bool = False) -> None:
+    """Work and pay are logged against access the program granted: refuse an enrollment
+    with no grant date yet. `naming_program` names the program (for a list of problems)."""
+    if enrollment.granted_on is None:
+        program = f"access to {enrollment.program.name}" if naming_program else "access to this program"
+        raise ValidationError({field: f"Record when {program} was granted first."})

@@ -14,10 +14,7 @@ from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-
-def current_artist(request):
-    """The requesting user's artist profile, or None."""
-    return getattr(request.user, "artist", None) if request.user.is_authenticated else None
+from config.auth import current_artist
 
 
 class IsArtist(BasePermission):
