@@ -1,7 +1,7 @@
-"""Forms for an artist's own account pages: profile, deletion and proposing a program.
+"""Forms for an artist's own account pages: profile and deletion.
 
-They parse input only; the rules are in artists.services and programs.services, whose
-refusals the views put back on these fields with config.forms.add_service_errors.
+They parse input only; the rules are in artists.services, whose
+refusals config.forms.submit_form puts back on these fields.
 """
 
 from django import forms
@@ -68,31 +68,3 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("This is not your password. Nothing was deleted.")
         return password
-
-
-class ProposeProgramForm(forms.Form):
-    name = forms.CharField(max_length=200, label="Program name", help_text="As the company calls it.")
-    organization_name = forms.CharField(max_length=200, label="Company", help_text="The company that runs it.")
-    opened_on = forms.DateField(
-        label="Opened on",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The first day testers had access.",
-    )
-    closed_on = forms.DateField(
-        required=False,
-        label="Closed on",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Leave blank if it is still running.",
-    )
-    announcement_url = forms.URLField(
-        required=False,
-        max_length=200,
-        assume_scheme="https",
-        label="Where it was announced",
-        help_text="A link to the announcement, a blog post or a press article.",
-    )
-    description = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What the program gives testers and asks of them. Shown publicly once staff list it.",
-    )

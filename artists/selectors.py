@@ -1,4 +1,5 @@
-"""Reads for an artist's own ledger: per-program totals and their records, scoped to them.
+"""Reads for an artist's own ledger: per-program totals across every kind of record, and
+their works, scoped to them (the contributions and payments lists are feedback.selectors).
 
 Every queryset here is filtered by the artist, so a page built on it cannot show another
 artist's record: looking one up by id simply finds nothing.
@@ -8,17 +9,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
-from artists.models import ApprovalDecision, Work
-from feedback.models import Compensation, CompensationAllocation, Contribution
-from feedback.selectors import is_compensated
+from artists.models import Work
+from feedback.models import Compensation, Contribution
+from feedback.selectors import CASH_KINDS, ZERO, is_compensated, sum_or_zero
 from programs.models import AccessEvent, Enrollment, Program
-from programs.selectors import enrollments_of, programs_open_to
-
-ZERO = Decimal("0")
-CASH_KINDS = Compensation.CASH_EQUIVALENT_KINDS
+from programs.selectors import enrollments_of
 
 
 @dataclass
@@ -59,10 +56,6 @@ class LedgerSummary:
     other_value_by_currency: dict[str, Decimal] = field(default_factory=dict)
 
 
-def _sum(expression: str, condition: Q | None = None) -> Coalesce:
-    return Coalesce(Sum(expression, filter=condition), Value(ZERO), output_field=DecimalField())
-
-
 def program_totals(artist, enrollments: QuerySet[Enrollment] | None = None) -> list[ProgramTotals]:
     """Totals for each of the artist's programs (or the given ones of them), ordered by
     program name, in four queries however many programs there are."""
@@ -84,9 +77,9 @@ def program_totals(artist, enrollments: QuerySet[Enrollment] | None = None) -> l
         .order_by()
         .annotate(
             contributions=Count("id"),
-            hours=_sum("hours_spent"),
+            hours=sum_or_zero("hours_spent"),
             unpaid_contributions=Count("id", filter=Q(compensated=False)),
-            unpaid_hours=_sum("hours_spent", Q(compensated=False)),
+            unpaid_hours=sum_or_zero("hours_spent", Q(compensated=False)),
         )
     )
     compensations = (
@@ -95,8 +88,8 @@ def program_totals(artist, enrollments: QuerySet[Enrollment] | None = None) -> l
         .order_by()
         .annotate(
             compensations=Count("id"),
-            cash_paid=_sum("amount", Q(kind__in=CASH_KINDS)),
-            other_value=_sum("amount", ~Q(kind__in=CASH_KINDS)),
+            cash_paid=sum_or_zero("amount", Q(kind__in=CASH_KINDS)),
+            other_value=sum_or_zero("amount", ~Q(kind__in=CASH_KINDS)),
         )
     )
     works = (
@@ -133,57 +126,6 @@ def ledger_summary(artist) -> LedgerSummary:
     return summary
 
 
-def joinable_programs(artist) -> QuerySet[Program]:
-    """Programs the artist can add to their ledger: open to them and not joined yet."""
-    return programs_open_to(artist).exclude(enrollments__artist=artist).order_by("name", "organization__name")
-
-
-def access_history(enrollment: Enrollment) -> QuerySet[AccessEvent]:
-    return enrollment.access_events.order_by("occurred_at", "id")
-
-
-def contributions_of(
-    artist,
-    *,
-    enrollment: Enrollment | None = None,
-    occurred_from: dt.date | None = None,
-    occurred_until: dt.date | None = None,
-) -> QuerySet[Contribution]:
-    """The artist's contributions, newest first, each with whether and how much cash paid for it."""
-    cash_allocated = (
-        CompensationAllocation.objects.filter(contribution=OuterRef("pk"), compensation__kind__in=CASH_KINDS)
-        .values("contribution")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    contributions = (
-        Contribution.objects.filter(enrollment__artist=artist)
-        .select_related("enrollment__program")
-        .annotate(
-            is_compensated=is_compensated(),
-            cash_allocated=Coalesce(Subquery(cash_allocated), Value(ZERO), output_field=DecimalField()),
-        )
-        .order_by("-occurred_on", "-id")
-    )
-    if enrollment is not None:
-        contributions = contributions.filter(enrollment=enrollment)
-    if occurred_from is not None:
-        contributions = contributions.filter(occurred_on__gte=occurred_from)
-    if occurred_until is not None:
-        contributions = contributions.filter(occurred_on__lte=occurred_until)
-    return contributions
-
-
-def contribution_totals(contributions: QuerySet[Contribution]) -> dict:
-    """Count and hours of a (filtered) contribution list, in one query."""
-    return contributions.order_by().aggregate(count=Count("id"), hours=_sum("hours_spent"))
-
-
-def payments_covering(contribution: Contribution) -> QuerySet[CompensationAllocation]:
-    """The allocations of compensations that paid for a contribution."""
-    return contribution.allocations.select_related("compensation").order_by("compensation__paid_on", "id")
-
-
 def works_of(artist, *, enrollment: Enrollment | None = None) -> QuerySet[Work]:
     """The artist's works, newest submission first, with their decisions."""
     works = (
@@ -195,34 +137,3 @@ def works_of(artist, *, enrollment: Enrollment | None = None) -> QuerySet[Work]:
     if enrollment is not None:
         works = works.filter(enrollment=enrollment)
     return works
-
-
-def compensations_of(artist, *, enrollment: Enrollment | None = None) -> QuerySet[Compensation]:
-    """The artist's compensations, latest first, with the contributions each paid for."""
-    compensations = (
-        Compensation.objects.filter(enrollment__artist=artist)
-        .select_related("enrollment__program")
-        .prefetch_related(
-            Prefetch(
-                "allocations",
-                queryset=CompensationAllocation.objects.select_related("contribution").order_by(
-                    "contribution__occurred_on", "id"
-                ),
-            )
-        )
-        .order_by("-paid_on", "-id")
-    )
-    if enrollment is not None:
-        compensations = compensations.filter(enrollment=enrollment)
-    return compensations
-
-
-def enrollment_contents(enrollment: Enrollment) -> dict[str, int]:
-    """How many records removing a program from the ledger deletes with it."""
-    return {
-        "access_events": enrollment.access_events.count(),
-        "contributions": enrollment.contributions.count(),
-        "works": enrollment.works.count(),
-        "decisions": ApprovalDecision.objects.filter(work__enrollment=enrollment).count(),
-        "compensations": enrollment.compensations.count(),
-    }

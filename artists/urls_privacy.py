@@ -1,4 +1,4 @@
-"""An artist's own account pages: profile, export, deletion, proposing a program."""
+"""An artist's own account pages: profile, export, deletion."""
 
 from django.urls import path
 
@@ -10,5 +10,4 @@ urlpatterns = [
     path("export/zip/", views_privacy.export_zip, name="export-zip"),
     path("export/json/", views_privacy.export_json, name="export-json"),
     path("delete/", views_privacy.delete_account, name="delete-account"),
-    path("programs/propose/", views_privacy.propose, name="propose-program"),
 ]

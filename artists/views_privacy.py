@@ -1,12 +1,13 @@
-"""An artist's own account pages under /me/: profile, export, deletion, proposing a program.
+"""An artist's own account pages under /me/: profile, export, deletion.
 
 Every page needs a login and an artist profile; `artist_required` gives the view the
 current artist, or shows someone without one (an advocate, staff) why the page is not theirs.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,25 +15,23 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from artists import exports, services
-from artists.forms_privacy import DeleteAccountForm, ProfileForm, ProposeProgramForm
+from artists.forms_privacy import DeleteAccountForm, ProfileForm
 from artists.models import Artist
 from config.auth import artist_required
-from config.forms import add_service_errors
-from programs.services import propose_program
+from config.forms import submit_form
 
 
 @artist_required
 def profile(request, artist):
     form = ProfileForm(request.POST or None, initial=ProfileForm.initial_for(artist))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_profile(artist=artist, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Your profile is saved.")
-            return redirect("profile")
-    return render(request, "accounts/profile.html", {"form": form, "artist": artist})
+    done = submit_form(
+        request,
+        form,
+        partial(services.update_profile, artist=artist),
+        success=lambda saved: "Your profile is saved.",
+        then=lambda saved: reverse("profile"),
+    )
+    return done or render(request, "accounts/profile.html", {"form": form, "artist": artist})
 
 
 @artist_required
@@ -71,20 +70,3 @@ def delete_account(request, artist):
         messages.success(request, "Your account is deleted. Thank you for what you logged.")
         return redirect("home")
     return render(request, "accounts/delete.html", {"form": form, "artist": artist})
-
-
-@artist_required
-def propose(request, artist):
-    form = ProposeProgramForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            program = propose_program(artist=artist, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"{program.name} is added for you to log against. Staff will check it before it is listed publicly.",
-            )
-            return redirect(f"{reverse('ledger-join')}?program={program.pk}")
-    return render(request, "accounts/propose_program.html", {"form": form})

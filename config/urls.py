@@ -8,8 +8,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("artists.urls_accounts")),
     path("accounts/", include("django.contrib.auth.urls")),
+    # The artist's own pages: each app serves the pages of the records it owns.
     path("me/", include("artists.urls_ledger")),
     path("me/", include("artists.urls_privacy")),
+    path("me/", include("programs.urls")),
+    path("me/", include("feedback.urls")),
     path("me/import/", include("feedback.urls_import")),
     path("api/v1/", include("config.api_urls")),
     path("", include("tracker.urls")),

@@ -1,8 +1,18 @@
-"""Reads for contributions and compensations shared by pages, the admin and the flag rules."""
+"""Reads for contributions and compensations: the artist's own lists (scoped to them, so a
+page built on them cannot show another artist's record), and the "compensated" rule shared
+by the pages, the admin and the flag rules."""
 
-from django.db.models import Exists, OuterRef
+import datetime as dt
+from decimal import Decimal
 
-from feedback.models import Compensation, CompensationAllocation
+from django.db.models import Count, DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from feedback.models import Compensation, CompensationAllocation, Contribution
+from programs.models import Enrollment
+
+ZERO = Decimal("0")
+CASH_KINDS = Compensation.CASH_EQUIVALENT_KINDS
 
 
 def is_compensated(contribution_ref: str = "pk") -> Exists:
@@ -18,3 +28,70 @@ def is_compensated(contribution_ref: str = "pk") -> Exists:
             compensation__kind__in=Compensation.CASH_EQUIVALENT_KINDS,
         )
     )
+
+
+def sum_or_zero(expression: str, condition: Q | None = None) -> Coalesce:
+    """Sum of a decimal column (filtered by `condition`), 0 rather than null over no rows."""
+    return Coalesce(Sum(expression, filter=condition), Value(ZERO), output_field=DecimalField())
+
+
+def contributions_of(
+    artist,
+    *,
+    enrollment: Enrollment | None = None,
+    occurred_from: dt.date | None = None,
+    occurred_until: dt.date | None = None,
+) -> QuerySet[Contribution]:
+    """The artist's contributions, newest first, each with whether and how much cash paid for it."""
+    cash_allocated = (
+        CompensationAllocation.objects.filter(contribution=OuterRef("pk"), compensation__kind__in=CASH_KINDS)
+        .values("contribution")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    contributions = (
+        Contribution.objects.filter(enrollment__artist=artist)
+        .select_related("enrollment__program")
+        .annotate(
+            is_compensated=is_compensated(),
+            cash_allocated=Coalesce(Subquery(cash_allocated), Value(ZERO), output_field=DecimalField()),
+        )
+        .order_by("-occurred_on", "-id")
+    )
+    if enrollment is not None:
+        contributions = contributions.filter(enrollment=enrollment)
+    if occurred_from is not None:
+        contributions = contributions.filter(occurred_on__gte=occurred_from)
+    if occurred_until is not None:
+        contributions = contributions.filter(occurred_on__lte=occurred_until)
+    return contributions
+
+
+def contribution_totals(contributions: QuerySet[Contribution]) -> dict:
+    """Count and hours of a (filtered) contribution list, in one query."""
+    return contributions.order_by().aggregate(count=Count("id"), hours=sum_or_zero("hours_spent"))
+
+
+def payments_covering(contribution: Contribution) -> QuerySet[CompensationAllocation]:
+    """The allocations of compensations that paid for a contribution."""
+    return contribution.allocations.select_related("compensation").order_by("compensation__paid_on", "id")
+
+
+def compensations_of(artist, *, enrollment: Enrollment | None = None) -> QuerySet[Compensation]:
+    """The artist's compensations, latest first, with the contributions each paid for."""
+    compensations = (
+        Compensation.objects.filter(enrollment__artist=artist)
+        .select_related("enrollment__program")
+        .prefetch_related(
+            Prefetch(
+                "allocations",
+                queryset=CompensationAllocation.objects.select_related("contribution").order_by(
+                    "contribution__occurred_on", "id"
+                ),
+            )
+        )
+        .order_by("-paid_on", "-id")
+    )
+    if enrollment is not None:
+        compensations = compensations.filter(enrollment=enrollment)
+    return compensations

@@ -11,6 +11,7 @@ from django.db import models, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from config.forms import add_service_errors
 from programs import services
 from programs.models import AccessEvent, Enrollment, Organization, Program
 
@@ -46,15 +47,6 @@ class ViewOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, on the field it names when the form has it."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 class ProgramInline(ReadOnlyTabularInline):

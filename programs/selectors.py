@@ -1,8 +1,9 @@
-"""Reads for programs: which programs the public and an artist can see."""
+"""Reads for programs: which programs the public and an artist can see, and an artist's
+enrollments and their access history."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from programs.models import Enrollment, Organization, Program
+from programs.models import AccessEvent, Enrollment, Organization, Program
 
 
 def listed_programs() -> QuerySet[Program]:
@@ -21,3 +22,24 @@ def programs_open_to(artist) -> QuerySet[Program]:
 
 def enrollments_of(artist) -> QuerySet[Enrollment]:
     return Enrollment.objects.filter(artist=artist).select_related("program", "program__organization")
+
+
+def joinable_programs(artist) -> QuerySet[Program]:
+    """Programs the artist can add to their ledger: open to them and not joined yet."""
+    return programs_open_to(artist).exclude(enrollments__artist=artist).order_by("name", "organization__name")
+
+
+def access_history(enrollment: Enrollment) -> QuerySet[AccessEvent]:
+    return enrollment.access_events.order_by("occurred_at", "id")
+
+
+def enrollment_contents(enrollment: Enrollment) -> dict[str, int]:
+    """How many records removing a program from the ledger deletes with it. The records the
+    other apps keep under an enrollment are counted through their relations to it."""
+    return {
+        "access_events": enrollment.access_events.count(),
+        "contributions": enrollment.contributions.count(),
+        "works": enrollment.works.count(),
+        "decisions": enrollment.works.aggregate(decisions=Count("decisions"))["decisions"],
+        "compensations": enrollment.compensations.count(),
+    }
