@@ -345,8 +345,4 @@ def sync_rule(kind: str, *, now: dt.datetime | None = None) -> RuleResult:
             {**params, "kind": str(kind), "severity": str(SEVERITY[kind]), "now": now},
         )
         raised, resolved, deliveries = cursor.fetchone()
-        if deliveries:
-            from tracker.tasks import deliver_webhooks
-
-            transaction.on_commit(deliver_webhooks.delay)
     return RuleResult(kind=str(kind), raised=raised, resolved=resolved, deliveries=deliveries)

@@ -3,10 +3,12 @@
 import logging
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.utils import timezone
 
 from tracker.flags import RULES, sync_rule
 from tracker.models import JobRun
+from tracker.tasks import deliver_webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -16,6 +18,7 @@ def run_scan(*, rules: Iterable[str] | None = None, trigger: str = "schedule") -
 
     The JobRun row is written before the rules start, so a run that is killed part-way
     stays visible as never finished; the rules it had not committed leave no trace.
+    Webhook deliveries the rules queued are sent once the scan has committed.
     """
     kinds = list(rules) if rules is not None else list(RULES)
     unknown = [kind for kind in kinds if kind not in RULES]
@@ -25,6 +28,8 @@ def run_scan(*, rules: Iterable[str] | None = None, trigger: str = "schedule") -
     try:
         for kind in kinds:
             result = sync_rule(kind)
+            if result.deliveries:
+                transaction.on_commit(deliver_webhooks.delay)
             run.raised += result.raised
             run.resolved += result.resolved
             JobRun.objects.filter(pk=run.pk).update(raised=run.raised, resolved=run.resolved)
