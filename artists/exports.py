@@ -1,7 +1,7 @@
 """Everything the tracker holds about one artist, for "download my data".
 
 One table per kind of record, with the same field names as the API and the CSV import
-(DESIGN.md, "Field names"). Values are JSON-safe: decimals as strings, dates and times in
+(docs/architecture.md, "One vocabulary"). Values are JSON-safe: decimals as strings, dates and times in
 ISO 8601 (UTC).
 """
 

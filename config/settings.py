@@ -286,7 +286,7 @@ FAIR_HOURLY_RATE = env_decimal("FAIR_HOURLY_RATE", "50.00")
 if FAIR_HOURLY_RATE < 0:
     raise ImproperlyConfigured("FAIR_HOURLY_RATE must not be negative.")
 
-# Flag thresholds (DESIGN.md, "Flags").
+# Flag thresholds (docs/metrics.md, "Flags").
 MASS_REVOCATION_MIN_TESTERS = env_int("MASS_REVOCATION_MIN_TESTERS", 10)
 MASS_REVOCATION_SHARE = env_decimal("MASS_REVOCATION_SHARE", "0.25")
 MASS_REVOCATION_WINDOW_HOURS = env_int("MASS_REVOCATION_WINDOW_HOURS", 24)

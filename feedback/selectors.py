@@ -18,7 +18,7 @@ CASH_KINDS = Compensation.CASH_EQUIVALENT_KINDS
 def is_compensated(contribution_ref: str = "pk") -> Exists:
     """For a contribution queryset: some cash-equivalent allocation to the contribution is > 0.
 
-    This is DESIGN.md's "compensated": free access, credits and gifts are counted
+    This is docs/metrics.md's "compensated": free access, credits and gifts are counted
     separately and do not make a contribution paid.
     """
     return Exists(

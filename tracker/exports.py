@@ -1,4 +1,4 @@
-"""CSV downloads of the dashboards' tables, with the field names of DESIGN.md and Metrics.
+"""CSV downloads of the dashboards' tables, with the field names of docs/architecture.md and Metrics.
 
 A suppressed program keeps its name, status and the suppressed_reason; every figure is
 empty (tracker.metrics has already made it None). Values are plain: shares as fractions

@@ -1,4 +1,4 @@
-"""The flag rules (DESIGN.md, "Flags"): each one set-based statement that raises new flags
+"""The flag rules (docs/metrics.md, "Flags"): each one set-based statement that raises new flags
 and resolves those whose condition no longer holds.
 
 A rule is a *candidate query*: the subjects whose condition holds now, each with its

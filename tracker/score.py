@@ -1,4 +1,4 @@
-"""The 0–10 fairness score (DESIGN.md, "Fairness metrics"; docs/metrics.md).
+"""The 0–10 fairness score (docs/metrics.md, "The fairness score").
 
 Five principles, two points each, in the shape of the Fairwork ratings: the second point of
 a principle is only available when the first is earned, and a point whose figure is None

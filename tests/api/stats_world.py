@@ -1,5 +1,5 @@
 """A small world for the stats API tests, built through the services, whose figures are
-worked out by hand below (DESIGN.md, "Fairness metrics").
+worked out by hand below (docs/metrics.md).
 
 Open Canvas (organization Canvas Co): reference rate 20.00, payment terms 30 days, approval
 SLA 14 days, terms defined; five artists A–E with access since 2026-01-01.

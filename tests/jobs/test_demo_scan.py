@@ -1,4 +1,4 @@
-"""On the demo world, the scan finds the incident DESIGN.md describes."""
+"""On the demo world, the scan finds the incident the demo world is built around."""
 
 import datetime as dt
 import io

@@ -1,6 +1,6 @@
 """unpaid_feedback: a contribution still uncompensated `payment_terms_days` after it occurred.
 
-"Compensated" means a cash-equivalent allocation above zero (DESIGN.md, "Domain rules"):
+"Compensated" means a cash-equivalent allocation above zero (docs/metrics.md, "The records behind the figures"):
 credits, free access and gifts are counted elsewhere but are not pay.
 """
 

@@ -1,4 +1,4 @@
-"""What every flag rule does (DESIGN.md, "Flags"): raise one flag per subject with the right
+"""What every flag rule does (docs/metrics.md, "Flags"): raise one flag per subject with the right
 program, artist, severity and a message that names no one; change nothing on a second run;
 stay one database statement however much data there is.
 

@@ -1,4 +1,4 @@
-"""Properties of the fairness metrics (DESIGN.md, "Fairness metrics") over random small worlds:
+"""Properties of the fairness metrics (docs/metrics.md) over random small worlds:
 shares stay in [0, 1] or are null, money is never negative, the pay gap is never below 0,
 the score is the number of points earned and a second point never comes without the first.
 

@@ -1,4 +1,4 @@
-"""Fairness metrics (DESIGN.md, "Fairness metrics"): every figure of a small world built by
+"""Fairness metrics (docs/metrics.md): every figure of a small world built by
 hand through the services, whose answers are worked out on paper in the comments.
 
 Everything happens in the first half of 2026, before the real clock (the services refuse
@@ -168,7 +168,7 @@ FAIR_LAUNCH_SCORE = [
 
 
 def test_every_figure_of_a_hand_built_program(monkeypatch):
-    # Every definition in DESIGN.md's "Fairness metrics" table, and the score table.
+    # Every figure docs/metrics.md defines, and the score table.
     world = fair_launch_world()
     scan_at(monkeypatch, NOW)
 

@@ -1,4 +1,4 @@
-"""The 0–10 fairness score (DESIGN.md, "Fairness metrics", the score table): for each of the
+"""The 0–10 fairness score (docs/metrics.md, "The fairness score"): for each of the
 ten points, a world where it is earned and one where it is not, at the boundaries; and the
 second point of a principle is only available once the first is earned.
 

@@ -1,6 +1,6 @@
 """The demo world behind `manage.py seed_demo`: plain functions that build it.
 
-The world mirrors the case the tracker exists for (see DESIGN.md, "Why it exists"): a
+The world mirrors the case the tracker exists for (see the README): a
 video-model preview run by a company valued at $150 billion, with months of mostly unpaid
 feedback, requested promotion, works that mostly never got past approval and a one-day mass
 revocation without reasons; beside it a handful of programs across the range, from one that
