@@ -394,7 +394,9 @@ def test_every_bad_row_and_every_problem_is_reported(artist):
 
 def test_a_database_refusal_at_commit_writes_nothing(artist, monkeypatch):
     # A split above the amount stands in for a race: the allocation trigger refuses it.
-    monkeypatch.setattr(imports, "split_by_hours", lambda amount, contributions: {contributions[0].pk: amount + 1})
+    monkeypatch.setattr(
+        imports.writing, "split_by_hours", lambda amount, contributions: {contributions[0].pk: amount + 1}
+    )
     contributions = contributions_csv(good_row(ref="a"), good_row())
     compensations = compensations_csv(good_payment(pays_for="a"))
 

@@ -1,115 +1,36 @@
-"""CSV import of an artist's contributions and compensations (docs/csv-import.md).
+"""Checking the rows of an import against the artist's programs and the services' rules.
 
-Three steps, each a plain function that the web pages and `manage.py import_ledger` share:
-
-- `preview_import` reads the files, checks every row with the rules of
-  `feedback.services.log_contribution` and `record_compensation`, and returns an
-  `ImportPreview`: the rows to create, totals per program and every problem found, each
-  named by file and line (as a spreadsheet numbers rows: the header is line 1). It writes
-  nothing and makes at most three queries, whatever the number of rows.
-- `import_ledger` checks the files again inside one transaction, with the artist's
-  enrollments and the contributions paid for locked, and writes everything with
-  `bulk_create`, or nothing: `ImportRefused` carries the problems, `ImportFailed` says the
-  database refused the write.
-- `template_csv` is the downloadable example of each file.
+`preview_import` reads the files (`feedback.imports.reading`), loads what the checks need
+in at most three queries, checks every row and returns an `ImportPreview`: the parsed
+rows and every problem found, in file and line order. `_check` is shared with
+`feedback.imports.writing`, which runs it again under locks before writing.
 """
 
-import csv
 import datetime as dt
-import io
-import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from itertools import zip_longest
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection, transaction
 
-from feedback.models import Compensation, CompensationAllocation, Contribution
-from feedback.services import split_by_hours
+from feedback.imports.reading import (
+    COLUMNS,
+    COMPENSATIONS,
+    CONTRIBUTIONS,
+    CsvFile,
+    RowError,
+    _normalize_name,
+    _read_table,
+    _Table,
+)
+from feedback.models import Compensation, Contribution
 from programs.models import Enrollment, Program
 from programs.selectors import enrollments_of, programs_open_to
 from programs.validation import not_before_opening, not_in_future, require_access_granted
 
-logger = logging.getLogger(__name__)
-
-# The web pages keep an upload in the session between preview and commit; this bounds it.
-MAX_FILE_BYTES = 5 * 1024 * 1024
-BATCH_SIZE = 1000
-# First key of the advisory lock that serialises one artist's imports (the second is the artist).
-IMPORT_LOCK_NAMESPACE = 0x1A9047
 CENT = Decimal("0.01")
 MAX_REF_LENGTH = 100
-
-CONTRIBUTIONS = "contributions"
-COMPENSATIONS = "compensations"
-
-
-@dataclass(frozen=True)
-class Columns:
-    required: tuple[str, ...]
-    optional: tuple[str, ...]
-
-    @property
-    def all(self) -> tuple[str, ...]:
-        return self.required + self.optional
-
-
-COLUMNS = {
-    CONTRIBUTIONS: Columns(
-        required=("program", "kind", "title", "hours_spent", "occurred_on"),
-        optional=("requested_by_program", "description", "ref"),
-    ),
-    COMPENSATIONS: Columns(
-        required=("program", "kind", "amount", "paid_on"),
-        optional=("note", "pays_for"),
-    ),
-}
-
-TEMPLATE_ROWS = {
-    CONTRIBUTIONS: [
-        {
-            "program": "example-program",
-            "kind": "feedback_session",
-            "title": "Weekly feedback call",
-            "hours_spent": "1.5",
-            "occurred_on": "2025-03-04",
-            "requested_by_program": "yes",
-            "description": "Camera motion tests; three crashes reported",
-            "ref": "call-1",
-        },
-        {
-            "program": "example-program",
-            "kind": "promotion",
-            "title": "Launch thread with my clips",
-            "hours_spent": "3",
-            "occurred_on": "2025-03-10",
-            "requested_by_program": "no",
-            "description": "",
-            "ref": "promo-1",
-        },
-    ],
-    COMPENSATIONS: [
-        {
-            "program": "example-program",
-            "kind": "cash",
-            "amount": "120.00",
-            "paid_on": "2025-04-01",
-            "note": "March invoice",
-            "pays_for": "call-1;promo-1",
-        },
-        {
-            "program": "example-program",
-            "kind": "credits",
-            "amount": "50",
-            "paid_on": "2025-04-02",
-            "note": "Generation credits",
-            "pays_for": "",
-        },
-    ],
-}
 
 TRUE_WORDS = {"yes", "true", "1", "y"}
 FALSE_WORDS = {"no", "false", "0", "n", ""}
@@ -117,24 +38,6 @@ DATE_FORMAT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 NUMBER_FORMAT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 # Larger than any id PostgreSQL's bigint can hold: cannot name a contribution.
 MAX_ID = 2**63 - 1
-
-
-@dataclass(frozen=True)
-class CsvFile:
-    """One file to import: the name used in messages and its raw bytes."""
-
-    name: str
-    content: bytes
-
-
-@dataclass(frozen=True)
-class RowError:
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
 
 
 @dataclass
@@ -218,120 +121,6 @@ class ImportPreview:
             totals.amount += row.amount
             totals.contributions_paid_for += row.paid_for_count
         return sorted(by_program.values(), key=lambda t: (t.program.name, t.program.slug))
-
-
-class ImportRefused(Exception):
-    """The files have problems; nothing was written."""
-
-    def __init__(self, errors: list[RowError]):
-        self.errors = errors
-        super().__init__(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the files")
-
-
-class ImportFailed(Exception):
-    """The database refused the write (something changed since the check); nothing was written."""
-
-
-def template_csv(kind: str) -> str:
-    """The example file for `contributions` or `compensations`: the header and two rows."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS[kind].all, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(TEMPLATE_ROWS[kind])
-    return out.getvalue()
-
-
-# Reading the files
-
-
-@dataclass
-class _Table:
-    file: CsvFile
-    rows: list[tuple[int, dict[str, str]]]
-
-
-def _normalize_name(name: str) -> str:
-    return re.sub(r"[\s-]+", "_", name.strip().lower())
-
-
-def _sniff_delimiter(first_line: str) -> str:
-    """Spreadsheets in locales with a decimal comma save CSV with semicolons (or tabs)."""
-    counts = {delimiter: first_line.count(delimiter) for delimiter in (",", ";", "\t")}
-    best = max(counts, key=counts.get)
-    return best if counts[best] else ","
-
-
-def _read_table(file: CsvFile, columns: Columns, errors: list[RowError]) -> _Table:
-    """Decode a file and return its rows as {column: stripped value}, numbered like a spreadsheet."""
-    table = _Table(file, [])
-
-    def problem(line: int, message: str) -> None:
-        errors.append(RowError(file.name, line, message))
-
-    try:
-        text = file.content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = file.content.count(b"\n", 0, error.start) + 1
-        problem(line, "This is not UTF-8 text. Save the spreadsheet as “CSV UTF-8” and upload it again.")
-        return table
-    if not text.strip():
-        problem(1, f"The file is empty. The first line must be the header: {', '.join(columns.all)}.")
-        return table
-
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text.partition("\n")[0]))
-    line = 0
-    try:
-        header = next(reader)
-        line = 1
-        names = [_normalize_name(name) for name in header]
-        if not _header_is_usable(names, columns, problem):
-            return table
-        for line, cells in enumerate(reader, start=2):
-            values = [cell.strip() for cell in cells]
-            if not any(values):
-                continue
-            if any(values[len(names) :]):
-                problem(
-                    line,
-                    f"This row has {len(values)} values but the header names {len(names)} columns. "
-                    "Put text that contains the separator in double quotes.",
-                )
-                continue
-            # Spreadsheets may leave out the empty cells at the end of a row.
-            cells_by_name = list(zip_longest(names, values[: len(names)], fillvalue=""))
-            if any(value for name, value in cells_by_name if not name):
-                problem(line, "This row has a value in a column without a name in the header.")
-                continue
-            table.rows.append((line, {name: value for name, value in cells_by_name if name}))
-    except csv.Error as error:
-        problem(line + 1, f"The file cannot be read as CSV here ({error}).")
-    return table
-
-
-def _header_is_usable(names: list[str], columns: Columns, problem: Callable[[int, str], None]) -> bool:
-    usable = True
-    seen = set()
-    for name in names:
-        if not name:
-            continue
-        if name in seen:
-            problem(1, f"The column {name} appears twice.")
-            usable = False
-        seen.add(name)
-        if name not in columns.all:
-            hint = (
-                " The import only adds new records; to refer to a row of this import, give it a ref."
-                if name == "id"
-                else ""
-            )
-            problem(1, f"Unknown column {name!r}. The columns are: {', '.join(columns.all)}.{hint}")
-            usable = False
-    missing = [name for name in columns.required if name not in seen]
-    if missing:
-        plural = "s" if len(missing) > 1 else ""
-        problem(1, f"Missing column{plural}: {', '.join(missing)}. The header must name {', '.join(columns.required)}.")
-        usable = False
-    return usable
 
 
 # Checking values
@@ -668,85 +457,3 @@ def preview_import(
 ) -> ImportPreview:
     """Read and check the files without writing anything."""
     return _check(artist, contributions, compensations, lock=False)
-
-
-def lock_imports_of(artist) -> None:
-    """Make imports for one artist wait for each other until the end of the transaction,
-    so a second click on "Import" sees what the first one did."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [IMPORT_LOCK_NAMESPACE, artist.pk % 2**31])
-
-
-def import_ledger(
-    *,
-    artist,
-    contributions: CsvFile | None = None,
-    compensations: CsvFile | None = None,
-    on_progress: Callable[[int, int], None] | None = None,
-) -> ImportPreview:
-    """Check the files again and write every row, or nothing.
-
-    Raises ImportRefused (with every problem) when a row is wrong, ImportFailed when the
-    database refuses the write. `on_progress(written, total)` follows the writing.
-    """
-    try:
-        with transaction.atomic():
-            lock_imports_of(artist)
-            preview = _check(artist, contributions, compensations, lock=True)
-            if not preview.is_valid:
-                raise ImportRefused(preview.errors)
-            _write(preview, on_progress)
-    except DatabaseError as error:
-        logger.warning("Import for artist %s refused by the database: %s", getattr(artist, "pk", None), error)
-        raise ImportFailed(
-            "The database refused the import, so nothing was written. Your records may have changed "
-            "since the files were checked; upload them again."
-        ) from error
-    return preview
-
-
-def _write(preview: ImportPreview, on_progress: Callable[[int, int], None] | None) -> None:
-    total = preview.record_count
-    written = 0
-
-    def save(model, objects: list) -> None:
-        nonlocal written
-        for start in range(0, len(objects), BATCH_SIZE):
-            batch = objects[start : start + BATCH_SIZE]
-            model.objects.bulk_create(batch)
-            written += len(batch)
-            if on_progress:
-                on_progress(written, total)
-
-    contributions = [
-        Contribution(
-            enrollment=row.enrollment,
-            kind=row.kind,
-            title=row.title,
-            description=row.description,
-            hours_spent=row.hours_spent,
-            occurred_on=row.occurred_on,
-            requested_by_program=row.requested_by_program,
-        )
-        for row in preview.contributions
-    ]
-    save(Contribution, contributions)
-    by_ref = {row.ref.casefold(): c for row, c in zip(preview.contributions, contributions, strict=True) if row.ref}
-
-    compensations = [
-        Compensation(enrollment=row.enrollment, kind=row.kind, amount=row.amount, paid_on=row.paid_on, note=row.note)
-        for row in preview.compensations
-    ]
-    save(Compensation, compensations)
-
-    allocations = []
-    for row, compensation in zip(preview.compensations, compensations, strict=True):
-        paid_for = [by_ref[key] for key in row.paid_for_refs] + row.paid_for_existing
-        if not paid_for:
-            continue
-        # The same split as record_compensation, computed on the saved ids.
-        for contribution_id, part in split_by_hours(compensation.amount, paid_for).items():
-            allocations.append(
-                CompensationAllocation(compensation=compensation, contribution_id=contribution_id, amount=part)
-            )
-    save(CompensationAllocation, allocations)

@@ -1,0 +1,202 @@
+"""Reading the uploaded CSV files of an import: decoding, delimiters, the header.
+
+`CsvFile` is one file as uploaded; `COLUMNS` names the columns each kind of file
+(`CONTRIBUTIONS`, `COMPENSATIONS`) takes; `_read_table` turns a file into numbered rows of
+{column: value}, reporting what cannot be read as `RowError`s. `template_csv` writes the
+downloadable example of each file.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import zip_longest
+
+# The web pages keep an upload in the session between preview and commit; this bounds it.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+CONTRIBUTIONS = "contributions"
+COMPENSATIONS = "compensations"
+
+
+@dataclass(frozen=True)
+class Columns:
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+COLUMNS = {
+    CONTRIBUTIONS: Columns(
+        required=("program", "kind", "title", "hours_spent", "occurred_on"),
+        optional=("requested_by_program", "description", "ref"),
+    ),
+    COMPENSATIONS: Columns(
+        required=("program", "kind", "amount", "paid_on"),
+        optional=("note", "pays_for"),
+    ),
+}
+
+TEMPLATE_ROWS = {
+    CONTRIBUTIONS: [
+        {
+            "program": "example-program",
+            "kind": "feedback_session",
+            "title": "Weekly feedback call",
+            "hours_spent": "1.5",
+            "occurred_on": "2025-03-04",
+            "requested_by_program": "yes",
+            "description": "Camera motion tests; three crashes reported",
+            "ref": "call-1",
+        },
+        {
+            "program": "example-program",
+            "kind": "promotion",
+            "title": "Launch thread with my clips",
+            "hours_spent": "3",
+            "occurred_on": "2025-03-10",
+            "requested_by_program": "no",
+            "description": "",
+            "ref": "promo-1",
+        },
+    ],
+    COMPENSATIONS: [
+        {
+            "program": "example-program",
+            "kind": "cash",
+            "amount": "120.00",
+            "paid_on": "2025-04-01",
+            "note": "March invoice",
+            "pays_for": "call-1;promo-1",
+        },
+        {
+            "program": "example-program",
+            "kind": "credits",
+            "amount": "50",
+            "paid_on": "2025-04-02",
+            "note": "Generation credits",
+            "pays_for": "",
+        },
+    ],
+}
+
+
+@dataclass(frozen=True)
+class CsvFile:
+    """One file to import: the name used in messages and its raw bytes."""
+
+    name: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class RowError:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+def template_csv(kind: str) -> str:
+    """The example file for `contributions` or `compensations`: the header and two rows."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS[kind].all, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(TEMPLATE_ROWS[kind])
+    return out.getvalue()
+
+
+@dataclass
+class _Table:
+    file: CsvFile
+    rows: list[tuple[int, dict[str, str]]]
+
+
+def _normalize_name(name: str) -> str:
+    return re.sub(r"[\s-]+", "_", name.strip().lower())
+
+
+def _sniff_delimiter(first_line: str) -> str:
+    """Spreadsheets in locales with a decimal comma save CSV with semicolons (or tabs)."""
+    counts = {delimiter: first_line.count(delimiter) for delimiter in (",", ";", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _read_table(file: CsvFile, columns: Columns, errors: list[RowError]) -> _Table:
+    """Decode a file and return its rows as {column: stripped value}, numbered like a spreadsheet."""
+    table = _Table(file, [])
+
+    def problem(line: int, message: str) -> None:
+        errors.append(RowError(file.name, line, message))
+
+    try:
+        text = file.content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = file.content.count(b"\n", 0, error.start) + 1
+        problem(line, "This is not UTF-8 text. Save the spreadsheet as “CSV UTF-8” and upload it again.")
+        return table
+    if not text.strip():
+        problem(1, f"The file is empty. The first line must be the header: {', '.join(columns.all)}.")
+        return table
+
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text.partition("\n")[0]))
+    line = 0
+    try:
+        header = next(reader)
+        line = 1
+        names = [_normalize_name(name) for name in header]
+        if not _header_is_usable(names, columns, problem):
+            return table
+        for line, cells in enumerate(reader, start=2):
+            values = [cell.strip() for cell in cells]
+            if not any(values):
+                continue
+            if any(values[len(names) :]):
+                problem(
+                    line,
+                    f"This row has {len(values)} values but the header names {len(names)} columns. "
+                    "Put text that contains the separator in double quotes.",
+                )
+                continue
+            # Spreadsheets may leave out the empty cells at the end of a row.
+            cells_by_name = list(zip_longest(names, values[: len(names)], fillvalue=""))
+            if any(value for name, value in cells_by_name if not name):
+                problem(line, "This row has a value in a column without a name in the header.")
+                continue
+            table.rows.append((line, {name: value for name, value in cells_by_name if name}))
+    except csv.Error as error:
+        problem(line + 1, f"The file cannot be read as CSV here ({error}).")
+    return table
+
+
+def _header_is_usable(names: list[str], columns: Columns, problem: Callable[[int, str], None]) -> bool:
+    usable = True
+    seen = set()
+    for name in names:
+        if not name:
+            continue
+        if name in seen:
+            problem(1, f"The column {name} appears twice.")
+            usable = False
+        seen.add(name)
+        if name not in columns.all:
+            hint = (
+                " The import only adds new records; to refer to a row of this import, give it a ref."
+                if name == "id"
+                else ""
+            )
+            problem(1, f"Unknown column {name!r}. The columns are: {', '.join(columns.all)}.{hint}")
+            usable = False
+    missing = [name for name in columns.required if name not in seen]
+    if missing:
+        plural = "s" if len(missing) > 1 else ""
+        problem(1, f"Missing column{plural}: {', '.join(missing)}. The header must name {', '.join(columns.required)}.")
+        usable = False
+    return usable
