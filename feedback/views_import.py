@@ -15,7 +15,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from artists.models import Artist
 from config.auth import artist_required
 from feedback import imports
 from feedback.forms_import import ImportForm
@@ -64,7 +63,7 @@ def upload(request, artist):
     )
 
 
-def _take_pending(request, artist: Artist, token: str) -> dict | None:
+def _take_pending(request, artist, token: str) -> dict | None:
     """The upload waiting under `token` for this artist, removed so that it imports once.
 
     It is read from the session store rather than from this request's copy: a second click

@@ -1,5 +1,8 @@
 """`manage.py import_ledger`: import an artist's contributions and compensations from CSV
-files (docs/csv-import.md), all rows or none, with the same checks as the web import."""
+files (docs/csv-import.md), all rows or none, with the same checks as the web import.
+
+The import is feedback's (feedback.imports); the command lives here because it finds the
+artist by handle."""
 
 from pathlib import Path
 
