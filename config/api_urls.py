@@ -8,8 +8,16 @@ from artists.api import ExportView, SignUpView, TokenView, WorkViewSet
 from config.api import NotFoundView
 from feedback.api import CompensationViewSet, ContributionViewSet
 from programs.api import EnrollmentViewSet, OrganizationViewSet, ProgramProposalView, ProgramViewSet
-from tracker import api_stats
-from tracker.views_api import FlagViewSet, MyFlagViewSet, WebhookSubscriptionViewSet
+from tracker.api import (
+    FlagViewSet,
+    MyFlagViewSet,
+    OrganizationStatsView,
+    ProgramStatsListView,
+    ProgramStatsView,
+    ProgramTimeSeriesView,
+    SummaryView,
+    WebhookSubscriptionViewSet,
+)
 
 router = DefaultRouter()
 router.register("programs", ProgramViewSet, basename="program")
@@ -23,15 +31,15 @@ router.register("me/flags", MyFlagViewSet, basename="my-flag")
 router.register("webhooks", WebhookSubscriptionViewSet, basename="webhook")
 
 urlpatterns = [
-    path("stats/summary/", api_stats.SummaryView.as_view(), name="api-stats-summary"),
-    path("stats/programs/", api_stats.ProgramStatsListView.as_view(), name="api-stats-programs"),
-    path("stats/programs/<slug:slug>/", api_stats.ProgramStatsView.as_view(), name="api-stats-program"),
+    path("stats/summary/", SummaryView.as_view(), name="api-stats-summary"),
+    path("stats/programs/", ProgramStatsListView.as_view(), name="api-stats-programs"),
+    path("stats/programs/<slug:slug>/", ProgramStatsView.as_view(), name="api-stats-program"),
     path(
         "stats/programs/<slug:slug>/timeseries/",
-        api_stats.ProgramTimeSeriesView.as_view(),
+        ProgramTimeSeriesView.as_view(),
         name="api-stats-program-timeseries",
     ),
-    path("stats/organizations/<slug:slug>/", api_stats.OrganizationStatsView.as_view(), name="api-stats-organization"),
+    path("stats/organizations/<slug:slug>/", OrganizationStatsView.as_view(), name="api-stats-organization"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

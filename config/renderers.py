@@ -104,6 +104,37 @@ class Pagination(PageNumberPagination):
         return super().get_page_size(request)
 
 
+class StrictPagination(Pagination):
+    """Pagination that refuses what DRF lets pass: a `page` or `page_size` that is not a whole
+    number in range (or `page=last`) answers 400 naming the parameter, where DRF would fall
+    back to the default page size or answer 404. A page past the last is still a 404."""
+
+    def check_params(self, request) -> None:
+        """400 for a bad `page` or `page_size`, whatever the format (a CSV has every row, but
+        a bad parameter is refused there too)."""
+        limits = {self.page_query_param: None, self.page_size_query_param: self.max_page_size}
+        errors = {}
+        for name, upper in limits.items():
+            raw = request.query_params.get(name)
+            if raw in (None, ""):
+                continue
+            try:
+                value = int(raw)
+            except ValueError:
+                value = None
+            if value is None or value < 1 or (upper is not None and value > upper):
+                errors[name] = [f"Use a whole number from 1{f' to {upper}' if upper else ''}."]
+        if errors:
+            raise ValidationError(errors)
+
+    def get_page_size(self, request):
+        self.check_params(request)
+        return super().get_page_size(request)
+
+    def get_page_number(self, request, paginator):
+        return request.query_params.get(self.page_query_param) or 1  # no "last": checked above
+
+
 class ContentNegotiation(DefaultContentNegotiation):
     """An unknown ?format= is a bad request (400 naming the parameter), not a missing page."""
 

@@ -11,37 +11,45 @@ from tracker.metrics import Period
 from tracker.selectors import DEFAULT_SORT, SORT_FIELDS
 
 
+def sort_rule(fields) -> str:
+    return "Sort by one of these fields, with a leading “-” for descending order: " + ", ".join(fields) + "."
+
+
 class ProgramTableForm(forms.Form):
     """The query of a programs table: which programs (organization, status) and the order.
-    `?sort=field` ascending, `?sort=-field` descending, field from an allow-list."""
+    `?sort=field` ascending, `?sort=-field` descending, field from an allow-list. The stats
+    API validates its query with it too: `sort_fields` narrows the allow-list, and with
+    `sort_required` a blank sort is refused instead of meaning the default."""
 
     organization = forms.ModelChoiceField(
         queryset=None,
         required=False,
         to_field_name="slug",
         empty_label="Every organization",
-        error_messages={"invalid_choice": "No listed organization has that slug."},
+        error_messages={"invalid_choice": "No listed organization has the slug “%(value)s”."},
     )
     status = forms.ChoiceField(
         choices=[("", "Every status"), *Program.Status.choices],
         required=False,
         error_messages={"invalid_choice": "Status must be one of: " + ", ".join(Program.Status.values) + "."},
     )
-    sort = forms.ChoiceField(
-        choices=[(f"{sign}{field}", f"{sign}{field}") for field in SORT_FIELDS for sign in ("", "-")],
-        required=False,
-        error_messages={
-            "invalid_choice": "Cannot sort by “%(value)s”. Sort by one of these fields, with a leading “-” for "
-            "descending order: " + ", ".join(SORT_FIELDS) + "."
-        },
-    )
+    sort = forms.ChoiceField(required=False)
 
-    def __init__(self, *args, with_organization: bool = True, **kwargs):
+    def __init__(
+        self, *args, with_organization: bool = True, sort_fields=SORT_FIELDS, sort_required: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         if with_organization:
             self.fields["organization"].queryset = listed_organizations()
         else:
             del self.fields["organization"]
+        sort = self.fields["sort"]
+        sort.choices = [(f"{sign}{field}", f"{sign}{field}") for field in sort_fields for sign in ("", "-")]
+        sort.required = sort_required
+        sort.error_messages.update(
+            invalid_choice="Cannot sort by “%(value)s”. " + sort_rule(sort_fields),
+            required="Choose a field to sort by. " + sort_rule(sort_fields),
+        )
 
     def clean_sort(self) -> str:
         return self.cleaned_data["sort"] or DEFAULT_SORT
@@ -55,15 +63,28 @@ class ProgramTableForm(forms.Form):
         return programs
 
 
-class PeriodForm(forms.Form):
-    """An optional date range for a dashboard (both ends included)."""
+class DayField(forms.DateField):
+    """A day written YYYY-MM-DD; the error names the value that is not one."""
 
-    since = forms.DateField(
-        required=False, label="From", widget=DATE_INPUT, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS
-    )
-    until = forms.DateField(
-        required=False, label="To", widget=DATE_INPUT, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS
-    )
+    default_error_messages = {"invalid": "“%(value)s” is not a date. " + DATE_ERRORS["invalid"]}
+
+    def __init__(self, **kwargs):
+        super().__init__(widget=DATE_INPUT, input_formats=["%Y-%m-%d"], **kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            if error.code != "invalid":
+                raise
+            raise ValidationError(self.error_messages["invalid"], code="invalid", params={"value": value}) from None
+
+
+class PeriodForm(forms.Form):
+    """An optional date range for a dashboard or a stats API answer (both ends included)."""
+
+    since = DayField(required=False, label="From")
+    until = DayField(required=False, label="To")
 
     def clean(self):
         data = super().clean()

@@ -12,7 +12,7 @@ from programs.services import propose_program
 from tests import factories
 from tests.api.stats_world import build_world
 from tests.jobs.helpers import log_work, make_program, make_tester, on, pay
-from tracker.api_stats import ORDERING_FIELDS
+from tracker.api import ORDERING_FIELDS
 from tracker.metrics import Period, program_metrics
 
 pytestmark = pytest.mark.django_db

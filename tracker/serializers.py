@@ -1,0 +1,303 @@
+"""The tracker's API serializers: the stats API's figures (field names and types are the
+contract, pinned by tests) and the flags and webhook subscriptions."""
+
+import json
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
+
+from config.api import RejectUnknownFieldsMixin, SlugRelatedField
+from programs.models import Program
+from programs.selectors import listed_programs
+from tracker.metrics import INTERVALS, Metrics
+from tracker.models import Flag, WebhookDelivery, WebhookSubscription
+from tracker.selectors import artist_label
+from tracker.webhooks import DestinationNotAllowed, check_destination
+
+# -- stats ---------------------------------------------------------------------------------
+
+
+def share_field(help_text: str):
+    return serializers.FloatField(allow_null=True, min_value=0, max_value=1, help_text=help_text)
+
+
+def money_field(help_text: str):
+    return serializers.DecimalField(
+        max_digits=18, decimal_places=2, allow_null=True, coerce_to_string=True, help_text=help_text
+    )
+
+
+def count_field(help_text: str):
+    return serializers.IntegerField(allow_null=True, min_value=0, help_text=help_text)
+
+
+class ScorePointSerializer(serializers.Serializer):
+    principle = serializers.CharField(help_text="fair pay, timely pay, fair approval, fair access or clear terms.")
+    point = serializers.IntegerField(min_value=1, max_value=2, help_text="1 (the floor) or 2 (the better practice).")
+    rule = serializers.CharField(help_text="The published rule for this point (docs/metrics.md).")
+    earned = serializers.BooleanField(help_text="Whether the program earned the point.")
+    figure = serializers.JSONField(allow_null=True, help_text="The figure that earned or lost it; null: no data.")
+    explanation = serializers.CharField(help_text="The figure in words, or why the point is not available.")
+
+
+class MetricsSerializer(serializers.Serializer):
+    """A program's (organization's, the platform's) fairness figures. docs/metrics.md
+    defines each; every figure is null when the figures are suppressed."""
+
+    suppressed = serializers.BooleanField(
+        help_text="True when fewer than MIN_GROUP_SIZE artists are behind the figures: all of them are then null."
+    )
+    suppressed_reason = serializers.CharField(allow_blank=True, help_text="Why the figures are hidden, or empty.")
+    currency = serializers.CharField(
+        allow_null=True, help_text="ISO 4217 currency of the money figures; null when programs use several."
+    )
+    testers_active = count_field("Enrollments whose current access is active.")
+    testers_revoked = count_field("Enrollments whose current access is revoked.")
+    revocation_rate = share_field("testers_revoked / enrollments ever granted; null if none were granted.")
+    contributions = count_field("Contributions logged (in the date range, by occurred_on).")
+    hours = serializers.DecimalField(
+        max_digits=14, decimal_places=2, allow_null=True, help_text="Sum of hours_spent of those contributions."
+    )
+    contributions_by_kind = serializers.DictField(
+        child=serializers.IntegerField(min_value=0), allow_null=True, help_text="Contributions by kind."
+    )
+    compensated_share = share_field("Compensated contributions / contributions (cash or stipend allocated > 0).")
+    compensated_hours_share = share_field("Hours of compensated contributions / hours.")
+    cash_paid = money_field("Sum of cash and stipend compensation paid (in the range, by paid_on), as a string.")
+    cash_paid_by_currency = serializers.DictField(
+        child=serializers.DecimalField(max_digits=18, decimal_places=2, coerce_to_string=True),
+        allow_null=True,
+        help_text="cash_paid per currency code (useful where programs use several).",
+    )
+    other_value = money_field("Credits, free access, gifts and other non-cash value: counted, not pay.")
+    effective_hourly_rate = money_field("cash_paid / hours; null when no hours.")
+    reference_hourly_rate = money_field("The program's reference hourly rate, or the platform default.")
+    fair_value = money_field("hours × the program's reference hourly rate.")
+    pay_gap = money_field("max(0, fair_value − cash_paid).")
+    median_days_to_payment = serializers.FloatField(
+        allow_null=True, min_value=0, help_text="Median of (first cash payment − occurred_on) in days."
+    )
+    paid_within_terms_share = share_field(
+        "Contributions older than the payment terms that were paid within them / contributions older than the terms."
+    )
+    works_submitted = count_field("Works submitted (in the range, by submitted_at).")
+    approval_rate = share_field("Works whose first decision is approved or showcased / works with a decision.")
+    rejection_rate = share_field("Works whose first decision is rejected / works with a decision.")
+    showcase_rate = share_field("Works ever showcased / works submitted.")
+    decisions_with_reason_share = share_field("Decisions with a non-blank reason / decisions.")
+    approval_latency_median_hours = serializers.FloatField(
+        allow_null=True, min_value=0, help_text="Median hours from submission to first decision, over decided works."
+    )
+    approval_latency_p90_hours = serializers.FloatField(
+        allow_null=True, min_value=0, help_text="90th percentile of the same."
+    )
+    overdue_works = count_field("Works still pending longer than the approval SLA.")
+    decided_within_sla_share = share_field("Works decided within the SLA / works decided or overdue.")
+    revocations = count_field("Revocations of testers' access (the date range does not apply).")
+    revocations_without_reason = count_field("Revocations that stated no reason.")
+    open_flags = serializers.DictField(
+        child=serializers.IntegerField(min_value=0), allow_null=True, help_text="Open flags by kind."
+    )
+    fairness_score = serializers.IntegerField(
+        allow_null=True, min_value=0, max_value=10, help_text="0–10: the points earned (score_breakdown)."
+    )
+    score_breakdown = ScorePointSerializer(
+        many=True, allow_null=True, help_text="The ten points, each with its rule, figure and explanation."
+    )
+
+
+class ProgramStatsSerializer(MetricsSerializer):
+    program = serializers.CharField(help_text="Program slug.")
+    name = serializers.CharField(help_text="Program name.")
+    organization = serializers.CharField(help_text="Organization slug.")
+    status = serializers.CharField(help_text="announced, active, suspended or closed.")
+
+
+class OrganizationStatsSerializer(MetricsSerializer):
+    organization = serializers.CharField(help_text="Organization slug.")
+    name = serializers.CharField(help_text="Organization name.")
+    programs = serializers.IntegerField(min_value=0, help_text="Listed programs of the organization.")
+
+
+class SummarySerializer(MetricsSerializer):
+    programs = serializers.IntegerField(min_value=0, help_text="Listed programs.")
+    organizations = serializers.IntegerField(min_value=0, help_text="Organizations with listed programs.")
+
+
+class SeriesPointSerializer(serializers.Serializer):
+    period_start = serializers.DateField(help_text="First day of the week (Monday) or month.")
+    contributions = count_field("Contributions that occurred in the period; null if fewer than 5 artists.")
+    hours = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True, help_text="Their hours.")
+    compensated_hours = serializers.DecimalField(
+        max_digits=14, decimal_places=2, allow_null=True, help_text="Hours of those that are compensated."
+    )
+    revocations = count_field("Revocations in the period; null if fewer than 5 artists.")
+
+
+class TimeSeriesSerializer(serializers.Serializer):
+    program = serializers.CharField(help_text="Program slug.")
+    interval = serializers.ChoiceField(choices=list(INTERVALS), help_text="week or month.")
+    suppressed = serializers.BooleanField(help_text="True when the program is below the privacy floor.")
+    suppressed_reason = serializers.CharField(allow_blank=True, help_text="Why the points are hidden, or empty.")
+    points = SeriesPointSerializer(many=True, help_text="One entry per period with data, oldest first.")
+
+
+def plain(data):
+    """Serializer output as plain JSON types (cacheable, picklable)."""
+    return json.loads(JSONRenderer().render(data))
+
+
+def _point_data(point) -> dict:
+    # A money figure (the effective hourly rate) is a decimal string here too, never a float.
+    figure = str(point.figure) if isinstance(point.figure, Decimal) else point.figure
+    return {**point.__dict__, "figure": figure}
+
+
+def metrics_data(m: Metrics) -> dict:
+    data = {name: getattr(m, name) for name in MetricsSerializer().fields if hasattr(m, name)}
+    data["score_breakdown"] = None if m.score_breakdown is None else [_point_data(p) for p in m.score_breakdown]
+    return data
+
+
+def identity_first(data: dict, *names: str) -> dict:
+    """The row with its identifying fields first (they lead the CSV columns too)."""
+    return {**{name: data[name] for name in names}, **data}
+
+
+def program_stats_data(program: Program, m: Metrics) -> dict:
+    """A program's row of the stats API: who it is, then its figures."""
+    row = {
+        **metrics_data(m),
+        "program": program.slug,
+        "name": program.name,
+        "organization": program.organization.slug,
+        "status": program.status,
+    }
+    return identity_first(plain(ProgramStatsSerializer(row).data), "program", "name", "organization", "status")
+
+
+# -- flags and webhooks ----------------------------------------------------------------------
+
+
+class FlagSerializer(serializers.ModelSerializer):
+    program = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="Program slug.")
+    subject = serializers.CharField(
+        source="subject_key", read_only=True, help_text='What the flag is about, e.g. "contribution:17".'
+    )
+    artist = serializers.SerializerMethodField(
+        help_text="The artist's public name if the flag is about one artist who opted in; otherwise null."
+    )
+    open = serializers.BooleanField(source="is_open", read_only=True, help_text="Not resolved yet.")
+
+    class Meta:
+        model = Flag
+        fields = [
+            "id",
+            "kind",
+            "severity",
+            "program",
+            "subject",
+            "artist",
+            "message",
+            "details",
+            "raised_at",
+            "resolved_at",
+            "open",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "id": {"help_text": "The flag's id."},
+            "kind": {"help_text": "The rule that raised it (DESIGN.md, Flags)."},
+            "severity": {"help_text": "low, medium or high."},
+            "message": {"help_text": "What was found, in one sentence."},
+            "details": {"help_text": "The figures behind it; which ones depends on the kind."},
+            "raised_at": {"help_text": "When a scan raised it."},
+            "resolved_at": {"help_text": "When a scan found its condition cleared; null while open."},
+        }
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_artist(self, flag) -> str | None:
+        label = artist_label(flag)
+        return label if label and flag.artist.show_public_name else None
+
+
+class WebhookSubscriptionSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
+    program = SlugRelatedField(
+        slug_field="slug",
+        queryset=listed_programs(),
+        required=False,
+        allow_null=True,
+        help_text="Only this program's flags (slug); null for every program.",
+    )
+    kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=Flag.Kind.choices),
+        required=False,
+        help_text="Flag kinds to send; empty for every kind.",
+    )
+    secret = serializers.CharField(
+        required=False,
+        min_length=16,
+        max_length=128,
+        write_only=True,
+        help_text="HMAC-SHA256 key for X-Tracker-Signature. Generated when absent, and shown once on creation.",
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["id", "url", "secret", "kinds", "program", "active", "created_at"]
+        read_only_fields = ["id", "created_at"]
+        extra_kwargs = {
+            "id": {"help_text": "The subscription's id."},
+            "active": {"help_text": "Flags are sent only while true."},
+            "created_at": {"help_text": "When it was created."},
+        }
+
+    def validate_url(self, value):
+        if not value.lower().startswith(("http://", "https://")):
+            raise serializers.ValidationError("Use an http:// or https:// address.")
+        try:
+            check_destination(value)
+        except DestinationNotAllowed as error:
+            raise serializers.ValidationError(str(error)) from None
+        return value
+
+    def validate_kinds(self, value):
+        if len(set(value)) != len(value):
+            raise serializers.ValidationError("A kind is listed twice.")
+        return value
+
+
+class CreatedWebhookSubscriptionSerializer(WebhookSubscriptionSerializer):
+    secret = serializers.CharField(
+        read_only=True, help_text="HMAC-SHA256 key for X-Tracker-Signature: shown this once, keep it."
+    )
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "flag",
+            "status",
+            "attempts",
+            "last_status_code",
+            "last_error",
+            "next_attempt_at",
+            "delivered_at",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "id": {"help_text": "The delivery's id."},
+            "flag": {"help_text": "The id of the flag sent (GET /api/v1/flags/{id}/)."},
+            "status": {"help_text": "pending (being tried), delivered or failed (gave up)."},
+            "attempts": {"help_text": "Tries so far."},
+            "last_status_code": {
+                "help_text": "HTTP status of the last try; null before the first or without an answer."
+            },
+            "last_error": {"help_text": "Why the last try failed; blank if it did not."},
+            "next_attempt_at": {"help_text": "When the next try is due, while pending."},
+            "delivered_at": {"help_text": "When it was delivered; null until then."},
+        }
