@@ -3,13 +3,13 @@
 import django_filters
 from django import forms
 
-from programs.models import Program
+from programs.selectors import listed_programs
 from tracker.models import Flag
 
 
 class FlagFilter(django_filters.FilterSet):
     program = django_filters.ModelChoiceFilter(
-        queryset=Program.objects.filter(is_listed=True),
+        queryset=listed_programs(),
         to_field_name="slug",
         empty_label="Every program",
         help_text="Program slug.",

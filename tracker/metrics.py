@@ -42,13 +42,12 @@ from artists.models import ApprovalDecision, Work
 from feedback.models import Compensation, CompensationAllocation, Contribution
 from feedback.selectors import is_compensated
 from programs.models import AccessEvent, Enrollment, Program
+from programs.selectors import listed_programs
 from tracker.models import Flag
 from tracker.score import MIN_NOTICE_DAYS, OLD_UNPAID_FLAG_DAYS, score_points
 
 CENT = Decimal("0.01")
 BLANK = r"^\s*$"
-
-GROUPS = ("program", "organization", "platform")
 
 
 class Percentile(Aggregate):
@@ -511,7 +510,7 @@ def program_metrics(
     """One Metrics per program (listed programs by default), in a fixed number of queries."""
     now = now or timezone.now()
     if programs is None:
-        programs = Program.objects.filter(is_listed=True)
+        programs = listed_programs()
     programs = list(programs.select_related("organization").order_by("name"))
     ids = [p.pk for p in programs]
     parts = _query_all(ids, "program", period, now)
@@ -534,7 +533,7 @@ def organization_metrics(organization, *, period: Period = Period(), now: dt.dat
     """One Metrics over an organization's listed programs above the privacy floor (figures
     pooled, not averaged)."""
     now = now or timezone.now()
-    programs = _above_floor(list(Program.objects.filter(organization=organization, is_listed=True)), period)
+    programs = _above_floor(list(listed_programs().filter(organization=organization)), period)
     parts = _query_all([p.pk for p in programs], "organization", period, now)
     return replace(_assemble(organization.pk, organization.name, programs, parts), key=organization.slug)
 
@@ -543,7 +542,7 @@ def platform_metrics(*, period: Period = Period(), now: dt.datetime | None = Non
     """One Metrics over every listed program above the privacy floor (money only by currency
     when they differ)."""
     now = now or timezone.now()
-    programs = _above_floor(list(Program.objects.filter(is_listed=True)), period)
+    programs = _above_floor(list(listed_programs()), period)
     parts = _query_all([p.pk for p in programs], "platform", period, now)
     return replace(_assemble(None, "All programs", programs, parts), key="platform")
 

@@ -8,6 +8,7 @@ from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 
 from programs.models import Enrollment, Program
+from programs.selectors import listed_programs
 from tracker.metrics import SORTABLE_FIGURES, Metrics, Period, program_metrics
 from tracker.models import Flag, JobRun
 
@@ -69,7 +70,7 @@ def public_flags() -> QuerySet[Flag]:
         .filter(n__lt=settings.MIN_GROUP_SIZE)
     ).values("program")
     return (
-        Flag.objects.filter(program__is_listed=True)
+        Flag.objects.filter(program__in=listed_programs())
         .exclude(Q(artist__isnull=False) & Q(program__in=small_programs))
         .select_related("program", "artist")
     )
