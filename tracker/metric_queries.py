@@ -1,0 +1,265 @@
+"""The grouped queries behind tracker.metrics: one aggregate query per kind of record
+(enrollments, contributions, payments, works, decisions, revocations, flags) over a list of
+program ids, grouped by program, by organization or for the platform as a whole. Each answers
+{group key: {figure: value}}; tracker.metrics assembles them into Metrics and applies the
+privacy floor, and is the only module that calls them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db.models import (
+    Aggregate,
+    Count,
+    DateField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Extract
+
+from artists.models import ApprovalDecision, Work
+from feedback.models import Compensation, CompensationAllocation, Contribution
+from feedback.selectors import is_compensated
+from programs.models import AccessEvent, Enrollment
+from tracker.models import Flag
+from tracker.score import MIN_NOTICE_DAYS, OLD_UNPAID_FLAG_DAYS
+
+if TYPE_CHECKING:  # tracker.metrics imports this module: Period is only named here
+    from tracker.metrics import Period
+
+BLANK = r"^\s*$"
+
+
+class Percentile(Aggregate):
+    """PostgreSQL's percentile_cont: the continuous percentile of the expression."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(%(percentile)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, percentile: float, **extra):
+        super().__init__(expression, percentile=percentile, **extra)
+
+
+# -- grouping -------------------------------------------------------------------------
+
+
+def group_path(group: str, program_path: str) -> str | None:
+    """The field to group by, from a model whose program is at `program_path`."""
+    if group == "program":
+        return f"{program_path}_id" if program_path else "id"
+    if group == "organization":
+        return f"{program_path}__organization_id" if program_path else "organization_id"
+    return None
+
+
+def grouped(queryset: QuerySet, group: str, program_path: str, **aggregates) -> dict:
+    """{group key: {aggregate: value}}; the platform is one group with key None."""
+    path = group_path(group, program_path)
+    # A constant key is not grouped by, so the platform comes out as one row.
+    key = F(path) if path else Value(None, output_field=IntegerField())
+    rows = queryset.values(group_key=key).annotate(**aggregates).order_by()
+    return {row.pop("group_key"): row for row in rows}
+
+
+def in_programs(queryset: QuerySet, program_path: str, program_ids) -> QuerySet:
+    lookup = f"{program_path}__in" if program_path else "pk__in"
+    return queryset.filter(**{lookup: program_ids})
+
+
+# -- the queries ----------------------------------------------------------------------
+
+
+def artists(program_ids, group, period: Period) -> dict:
+    """Distinct artists each group's figures are drawn from (the privacy floor counts these)."""
+    enrollments = in_programs(Enrollment.objects.all(), "program", program_ids)
+    if period.bounded:
+        enrollments = enrollments.filter(
+            Exists(Contribution.objects.filter(Q(enrollment=OuterRef("pk")) & period.on("occurred_on")))
+            | Exists(Work.objects.filter(Q(enrollment=OuterRef("pk")) & period.on("submitted_at__date")))
+            | Exists(Compensation.objects.filter(Q(enrollment=OuterRef("pk")) & period.on("paid_on")))
+        )
+    return grouped(enrollments, group, "program", artists=Count("artist", distinct=True))
+
+
+def testers(program_ids, group) -> dict:
+    status = Enrollment.Status
+    return grouped(
+        in_programs(Enrollment.objects.all(), "program", program_ids),
+        group,
+        "program",
+        testers_active=Count("id", filter=Q(status=status.ACTIVE)),
+        # A tester whose invitation was withdrawn before access was granted is not a revoked
+        # tester (and keeps revocation_rate within 0–1).
+        testers_revoked=Count("id", filter=Q(status=status.REVOKED, granted_on__isnull=False)),
+        testers_ever_granted=Count("id", filter=Q(granted_on__isnull=False)),
+    )
+
+
+def first_cash_payment() -> Subquery:
+    return Subquery(
+        CompensationAllocation.objects.filter(
+            contribution=OuterRef("pk"), amount__gt=0, compensation__kind__in=Compensation.CASH_EQUIVALENT_KINDS
+        )
+        .values("contribution")
+        .annotate(first=Min("compensation__paid_on"))
+        .values("first")
+    )
+
+
+def contributions(program_ids, group, period: Period, today: dt.date) -> dict:
+    terms = F("enrollment__program__payment_terms_days")
+    queryset = in_programs(
+        Contribution.objects.filter(period.on("occurred_on")), "enrollment__program", program_ids
+    ).annotate(
+        compensated=is_compensated(),
+        first_paid_on=first_cash_payment(),
+        days_to_payment=ExpressionWrapper(
+            Extract(F("first_paid_on") - F("occurred_on"), "epoch") / 86400.0, output_field=FloatField()
+        ),
+        due_on=ExpressionWrapper(F("occurred_on") + terms, output_field=DateField()),
+        # The program's own reference rate, or the platform default.
+        rate=Coalesce(
+            "enrollment__program__reference_hourly_rate",
+            Value(settings.FAIR_HOURLY_RATE),
+            output_field=DecimalField(max_digits=10, decimal_places=2),
+        ),
+    )
+    older = Q(due_on__lt=today)
+    by_kind = {f"kind_{kind}": Count("id", filter=Q(kind=kind)) for kind in Contribution.Kind.values}
+    return grouped(
+        queryset,
+        group,
+        "enrollment__program",
+        contributions=Count("id"),
+        hours=Coalesce(Sum("hours_spent"), Value(Decimal("0"))),
+        compensated_contributions=Count("id", filter=Q(compensated=True)),
+        compensated_hours=Coalesce(Sum("hours_spent", filter=Q(compensated=True)), Value(Decimal("0"))),
+        fair_value=Coalesce(Sum(F("hours_spent") * F("rate")), Value(Decimal("0"))),
+        median_days_to_payment=Percentile("days_to_payment", 0.5, filter=Q(compensated=True)),
+        contributions_older_than_terms=Count("id", filter=older),
+        paid_within_terms=Count("id", filter=older & Q(compensated=True, first_paid_on__lte=F("due_on"))),
+        requested_promotion_unpaid=Count(
+            "id", filter=Q(kind=Contribution.Kind.PROMOTION, requested_by_program=True, compensated=False)
+        ),
+        **by_kind,
+    )
+
+
+def payments(program_ids, group, period: Period) -> dict:
+    """Cash and other value per group and currency."""
+    queryset = in_programs(Compensation.objects.filter(period.on("paid_on")), "enrollment__program", program_ids)
+    path = group_path(group, "enrollment__program")
+    rows = (
+        queryset.values(
+            group_key=F(path) if path else Value(None, output_field=IntegerField()),
+            currency=F("enrollment__program__currency"),
+        )
+        .annotate(
+            cash=Coalesce(Sum("amount", filter=Q(kind__in=Compensation.CASH_EQUIVALENT_KINDS)), Value(Decimal("0"))),
+            other=Coalesce(Sum("amount", filter=~Q(kind__in=Compensation.CASH_EQUIVALENT_KINDS)), Value(Decimal("0"))),
+        )
+        .order_by()
+    )
+    result = defaultdict(lambda: {"cash": {}, "other": {}})
+    for row in rows:
+        key = row["group_key"]
+        result[key]["cash"][row["currency"]] = row["cash"]
+        result[key]["other"][row["currency"]] = row["other"]
+    return result
+
+
+def works(program_ids, group, period: Period, now: dt.datetime) -> dict:
+    sla = F("enrollment__program__approval_sla_days") * dt.timedelta(days=1)
+    latency_hours = ExpressionWrapper(
+        Extract(F("first_decided_at") - F("submitted_at"), "epoch") / 3600.0, output_field=FloatField()
+    )
+    decided = ~Q(status=Work.Status.PENDING)
+    showcased = ApprovalDecision.objects.filter(work=OuterRef("pk"), outcome=ApprovalDecision.Outcome.SHOWCASED)
+    queryset = in_programs(
+        Work.objects.filter(period.on("submitted_at__date")), "enrollment__program", program_ids
+    ).annotate(latency_hours=latency_hours, ever_showcased=Exists(showcased))
+    return grouped(
+        queryset,
+        group,
+        "enrollment__program",
+        works_submitted=Count("id"),
+        works_decided=Count("id", filter=decided),
+        approved=Count("id", filter=Q(status__in=[Work.Status.APPROVED, Work.Status.SHOWCASED])),
+        rejected=Count("id", filter=Q(status=Work.Status.REJECTED)),
+        ever_showcased=Count("id", filter=Q(ever_showcased=True)),
+        approval_latency_median_hours=Percentile("latency_hours", 0.5, filter=decided),
+        approval_latency_p90_hours=Percentile("latency_hours", 0.9, filter=decided),
+        overdue_works=Count("id", filter=Q(status=Work.Status.PENDING, submitted_at__lt=now - sla)),
+        decided_within_sla=Count("id", filter=decided & Q(first_decided_at__lte=F("submitted_at") + sla)),
+    )
+
+
+def decisions(program_ids, group, period: Period) -> dict:
+    queryset = in_programs(
+        ApprovalDecision.objects.filter(period.on("work__submitted_at__date")), "work__enrollment__program", program_ids
+    )
+    return grouped(
+        queryset,
+        group,
+        "work__enrollment__program",
+        decisions=Count("id"),
+        decisions_with_reason=Count("id", filter=~Q(reason__regex=BLANK)),
+    )
+
+
+def revocations(program_ids, group) -> dict:
+    queryset = in_programs(
+        AccessEvent.objects.filter(kind=AccessEvent.Kind.REVOKED), "enrollment__program", program_ids
+    )
+    return grouped(
+        queryset,
+        group,
+        "enrollment__program",
+        revocations=Count("id"),
+        revocations_without_reason=Count("id", filter=Q(reason__regex=BLANK)),
+        # Unknown notice is not notice given.
+        revocations_short_notice=Count("id", filter=Q(notice_days__isnull=True) | Q(notice_days__lt=MIN_NOTICE_DAYS)),
+    )
+
+
+def flags(program_ids, group, now: dt.datetime) -> dict:
+    """Open flags by kind, old unpaid-feedback flags and mass revocations ever flagged."""
+    path = group_path(group, "program")
+    queryset = in_programs(Flag.objects.all(), "program", program_ids)
+    old = now - dt.timedelta(days=OLD_UNPAID_FLAG_DAYS)
+    rows = (
+        queryset.values(group_key=F(path) if path else Value(None, output_field=IntegerField()), flag_kind=F("kind"))
+        .annotate(
+            open=Count("id", filter=Q(resolved_at__isnull=True)),
+            ever=Count("id"),
+            old_open=Count("id", filter=Q(resolved_at__isnull=True, raised_at__lt=old)),
+        )
+        .order_by()
+    )
+    result = defaultdict(lambda: {"open_flags": {}, "old_unpaid_feedback_flags": 0, "mass_revocations": 0})
+    for row in rows:
+        entry = result[row["group_key"]]
+        if row["open"]:
+            entry["open_flags"][row["flag_kind"]] = row["open"]
+        if row["flag_kind"] == Flag.Kind.UNPAID_FEEDBACK:
+            entry["old_unpaid_feedback_flags"] = row["old_open"]
+        if row["flag_kind"] == Flag.Kind.MASS_REVOCATION:
+            entry["mass_revocations"] = row["ever"]
+    return result
