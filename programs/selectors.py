@@ -1,7 +1,7 @@
 """Reads for programs: which programs the public and an artist can see, and an artist's
 enrollments and their access history."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from programs.models import AccessEvent, Enrollment, Organization, Program
 
@@ -17,7 +17,7 @@ def listed_organizations() -> QuerySet[Organization]:
 
 def programs_open_to(artist) -> QuerySet[Program]:
     """Programs an artist can join or log against: the listed ones and their own proposals."""
-    return Program.objects.filter(Q(is_listed=True) | Q(proposed_by=artist)).select_related("organization")
+    return (listed_programs() | Program.objects.filter(proposed_by=artist)).select_related("organization")
 
 
 def enrollments_of(artist) -> QuerySet[Enrollment]:

@@ -1,4 +1,4 @@
-"""Fairness metrics (DESIGN.md, "Fairness metrics"), computed in the database.
+"""Fairness metrics (docs/metrics.md), computed in the database.
 
 `program_metrics()` gives one `Metrics` per program (or per organization, or one for the
 platform) in a fixed number of queries, whatever the number of programs, contributions

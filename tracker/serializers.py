@@ -209,7 +209,7 @@ class FlagSerializer(serializers.ModelSerializer):
         read_only_fields = fields
         extra_kwargs = {
             "id": {"help_text": "The flag's id."},
-            "kind": {"help_text": "The rule that raised it (DESIGN.md, Flags)."},
+            "kind": {"help_text": "The rule that raised it (docs/metrics.md, Flags)."},
             "severity": {"help_text": "low, medium or high."},
             "message": {"help_text": "What was found, in one sentence."},
             "details": {"help_text": "The figures behind it; which ones depends on the kind."},
