@@ -6,10 +6,9 @@ current artist, or shows someone without one (an advocate, staff) why the page i
 
 from functools import partial
 
-from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -64,9 +63,16 @@ def export_json(request, artist):
 @artist_required
 def delete_account(request, artist):
     form = DeleteAccountForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+
+    def erase_and_log_out(**confirmed_password):
         services.erase_artist(artist=artist)
         logout(request)
-        messages.success(request, "Your account is deleted. Thank you for what you logged.")
-        return redirect("home")
-    return render(request, "accounts/delete.html", {"form": form, "artist": artist})
+
+    done = submit_form(
+        request,
+        form,
+        erase_and_log_out,
+        success=lambda erased: "Your account is deleted. Thank you for what you logged.",
+        then=lambda erased: reverse("home"),
+    )
+    return done or render(request, "accounts/delete.html", {"form": form, "artist": artist})
