@@ -142,16 +142,30 @@ class Enrollment(models.Model):
         SUSPENDED = "suspended", "Suspended"
         REVOKED = "revoked", "Revoked"
 
+    class Verification(models.TextChoices):
+        """Whether a reviewer has seen the artist's evidence that they really were a tester.
+        Only verified enrollments count in public figures and toward privacy floors, so
+        accounts made to lift a program over the floor lift nothing."""
+
+        UNVERIFIED = "unverified", "Unverified"
+        PENDING = "pending", "Pending review"
+        VERIFIED = "verified", "Verified"
+        REJECTED = "rejected", "Rejected"
+
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="enrollments")
     artist = models.ForeignKey("artists.Artist", on_delete=models.CASCADE, related_name="enrollments")
     granted_on = models.DateField(null=True, blank=True)
     # Kept in step with the latest AccessEvent by programs.services.record_access_event,
     # the only writer of access events, so dashboards can filter and count by it.
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.INVITED, editable=False)
+    verification = models.CharField(
+        max_length=16, choices=Verification.choices, default=Verification.UNVERIFIED, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["program", "id"]
+        permissions = [("verify_enrollment", "Can review evidence and verify or reject an enrollment")]
         constraints = [
             models.UniqueConstraint(
                 fields=["program", "artist"],
@@ -163,6 +177,10 @@ class Enrollment(models.Model):
                 name="enrollment_status_valid",
             ),
             models.CheckConstraint(
+                condition=Q(verification__in=["unverified", "pending", "verified", "rejected"]),
+                name="enrollment_verification_valid",
+            ),
+            models.CheckConstraint(
                 condition=~Q(status__in=["active", "suspended"]) | Q(granted_on__isnull=False),
                 name="enrollment_granted_has_date",
                 violation_error_message="An enrollment with access needs the date access was granted.",
@@ -170,6 +188,7 @@ class Enrollment(models.Model):
         ]
         indexes = [
             models.Index(fields=["program", "status"]),
+            models.Index(fields=["program", "verification"]),
             models.Index(fields=["artist", "program"]),
         ]
 

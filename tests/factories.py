@@ -62,10 +62,19 @@ class EnrollmentFactory(factory.django.DjangoModelFactory):
     program = factory.SubFactory(ProgramFactory)
     artist = factory.SubFactory(ArtistFactory)
     granted_on = factory.LazyAttribute(lambda e: e.program.opened_on or timezone.localdate())
+    # Test worlds count in public figures unless a test says otherwise.
+    verification = Enrollment.Verification.VERIFIED
 
     @classmethod
-    def _create(cls, model_class, *, program, artist, granted_on, **kwargs):
-        return enrol_artist(program=program, artist=artist, granted_on=granted_on)
+    def _create(cls, model_class, *, program, artist, granted_on, verification, **kwargs):
+        return set_verification(enrol_artist(program=program, artist=artist, granted_on=granted_on), verification)
+
+
+def set_verification(enrollment: Enrollment, verification: str = Enrollment.Verification.VERIFIED) -> Enrollment:
+    """Put an enrollment in a verification state directly, as a reviewer's decision would."""
+    Enrollment.objects.filter(pk=enrollment.pk).update(verification=verification)
+    enrollment.verification = verification
+    return enrollment
 
 
 class ContributionFactory(factory.django.DjangoModelFactory):

@@ -39,10 +39,16 @@ def make_program(**fields) -> Program:
     return factories.ProgramFactory(**fields)
 
 
-def make_tester(program: Program, *, handle: str | None = None, granted_on: dt.date = OPENED_ON) -> Enrollment:
-    """An artist with tester access since `granted_on`."""
+def make_tester(
+    program: Program,
+    *,
+    handle: str | None = None,
+    granted_on: dt.date = OPENED_ON,
+    verification: str = Enrollment.Verification.VERIFIED,
+) -> Enrollment:
+    """An artist with tester access since `granted_on`, verified unless said otherwise."""
     artist = factories.ArtistFactory(**({"handle": handle} if handle else {}))
-    return enrol_artist(program=program, artist=artist, granted_on=granted_on)
+    return factories.set_verification(enrol_artist(program=program, artist=artist, granted_on=granted_on), verification)
 
 
 def make_testers(program: Program, count: int) -> list[Enrollment]:
