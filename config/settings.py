@@ -281,6 +281,11 @@ SPECTACULAR_SETTINGS = {
 MIN_GROUP_SIZE = env_int("MIN_GROUP_SIZE", 5)
 if MIN_GROUP_SIZE < 1:
     raise ImproperlyConfigured("MIN_GROUP_SIZE must be at least 1.")
+# The (2, DOMINANCE_SHARE) rule: a money or hours total in which two artists account for
+# more than this share is withheld too (docs/privacy.md).
+DOMINANCE_SHARE = env_decimal("DOMINANCE_SHARE", "0.85")
+if not 0 < DOMINANCE_SHARE <= 1:
+    raise ImproperlyConfigured("DOMINANCE_SHARE must be more than 0 and at most 1.")
 # Reference hourly rate (in a program's currency) for programs that publish none.
 FAIR_HOURLY_RATE = env_decimal("FAIR_HOURLY_RATE", "50.00")
 if FAIR_HOURLY_RATE < 0:
