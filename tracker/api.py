@@ -16,7 +16,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import parse_etags
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -124,8 +123,14 @@ class WebhookSubscriptionViewSet(viewsets.ModelViewSet):
 # The API sorts by name and the figures (the pages' tables also by organization and status).
 ORDERING_FIELDS = ["name", *SORTABLE_FIGURES]
 
-SINCE = OpenApiParameter("since", OpenApiTypes.DATE, description="Only records on or after this day (YYYY-MM-DD).")
-UNTIL = OpenApiParameter("until", OpenApiTypes.DATE, description="Only records on or before this day (YYYY-MM-DD).")
+PERIOD = OpenApiParameter(
+    "period",
+    str,
+    pattern=r"^(all|\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?)$",
+    description="The period of the figures, on a fixed grid: all (the default), a year (2026), a quarter "
+    "(2026-Q1) or a month (2026-03). Free date ranges (since, until) are refused with a 400: a range "
+    "narrowed around one entry could point at the artist who logged it.",
+)
 FORMAT = OpenApiParameter("format", str, enum=["json", "csv"], description="csv for a spreadsheet.")
 PROGRAM_SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The program's slug.")
 ORGANIZATION_SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The organization's slug.")
@@ -166,7 +171,7 @@ def check_query(*forms, field_map: dict[str, str] | None = None) -> None:
 def period_of(params) -> Period:
     form = PeriodForm(params)
     check_query(form)
-    return form.period
+    return form.cell
 
 
 def check_known_params(params, allowed: set[str]) -> None:
@@ -209,11 +214,11 @@ class StatsView(APIView):
         return response
 
 
-@extend_schema(parameters=[SINCE, UNTIL, FORMAT, *CONDITIONAL], responses=conditional(SummarySerializer))
+@extend_schema(parameters=[PERIOD, FORMAT, *CONDITIONAL], responses=conditional(SummarySerializer))
 class SummaryView(StatsView):
     """Platform-wide figures over every listed program."""
 
-    allowed_params = {"since", "until"}
+    allowed_params = {"period", "since", "until"}
 
     def get(self, request):
         period = period_of(request.query_params)
@@ -234,14 +239,13 @@ class SummaryView(StatsView):
 class ProgramStatsListView(StatsView):
     """One row of metrics per listed program (fairness score first by default)."""
 
-    allowed_params = {"organization", "status", "since", "until", "ordering", "page", "page_size"}
+    allowed_params = {"organization", "status", "period", "since", "until", "ordering", "page", "page_size"}
 
     @extend_schema(
         parameters=[
             OpenApiParameter("organization", str, description="Organization slug."),
             OpenApiParameter("status", str, enum=[s for s, _ in Program.Status.choices], description="Program status."),
-            SINCE,
-            UNTIL,
+            PERIOD,
             OpenApiParameter(
                 "ordering",
                 str,
@@ -285,7 +289,7 @@ class ProgramStatsListView(StatsView):
             # The same sort as the pages' tables: nulls last whatever the direction, ties by
             # name, and by value: the figures are sorted before they are serialized as decimal
             # strings, so "9.00" comes before "10.00".
-            table = program_table(programs, sort=table_query.cleaned_data["sort"], period=period_query.period)
+            table = program_table(programs, sort=table_query.cleaned_data["sort"], period=period_query.cell)
             rows = [program_stats_data(row.program, row.metrics) for row in table]
             if request.accepted_renderer.format == "csv":
                 return rows  # every row, whatever the page
@@ -299,13 +303,11 @@ def _listed_program(slug: str) -> Program:
     return get_object_or_404(listed_programs(), slug=slug)
 
 
-@extend_schema(
-    parameters=[PROGRAM_SLUG, SINCE, UNTIL, FORMAT, *CONDITIONAL], responses=conditional(ProgramStatsSerializer)
-)
+@extend_schema(parameters=[PROGRAM_SLUG, PERIOD, FORMAT, *CONDITIONAL], responses=conditional(ProgramStatsSerializer))
 class ProgramStatsView(StatsView):
     """One program's metrics, score and breakdown."""
 
-    allowed_params = {"since", "until"}
+    allowed_params = {"period", "since", "until"}
 
     def get(self, request, slug):
         program = _listed_program(slug)
@@ -322,8 +324,7 @@ class ProgramStatsView(StatsView):
     parameters=[
         PROGRAM_SLUG,
         OpenApiParameter("interval", str, enum=list(INTERVALS), description="week or month (default month)."),
-        SINCE,
-        UNTIL,
+        PERIOD,
         FORMAT,
         *CONDITIONAL,
     ],
@@ -332,7 +333,7 @@ class ProgramStatsView(StatsView):
 class ProgramTimeSeriesView(StatsView):
     """Contributions, hours, compensated hours and revocations per week or month."""
 
-    allowed_params = {"interval", "since", "until"}
+    allowed_params = {"interval", "period", "since", "until"}
 
     def get(self, request, slug):
         program = _listed_program(slug)
@@ -362,13 +363,13 @@ class ProgramTimeSeriesView(StatsView):
 
 
 @extend_schema(
-    parameters=[ORGANIZATION_SLUG, SINCE, UNTIL, FORMAT, *CONDITIONAL],
+    parameters=[ORGANIZATION_SLUG, PERIOD, FORMAT, *CONDITIONAL],
     responses=conditional(OrganizationStatsSerializer),
 )
 class OrganizationStatsView(StatsView):
     """An organization's figures, pooled over its listed programs."""
 
-    allowed_params = {"since", "until"}
+    allowed_params = {"period", "since", "until"}
 
     def get(self, request, slug):
         organization = get_object_or_404(listed_organizations(), slug=slug)

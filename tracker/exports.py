@@ -28,12 +28,15 @@ NOT_FIGURES = {
     "cash_paid_by_currency",
     "open_flags",
     "score_breakdown",
+    "figure_artists",
+    "withheld",
+    "period",
 }
 FIGURES = [f.name for f in fields(Metrics) if f.name not in NOT_FIGURES]
 KIND_FIELDS = [f"contributions_by_kind.{kind}" for kind in Contribution.Kind.values]
 FLAG_FIELDS = [f"open_flags.{kind}" for kind in Flag.Kind.values]
 PROGRAM_FIELDS = ["slug", "name", "organization", "status", "currency", "suppressed", "suppressed_reason"]
-FIELDS = [*PROGRAM_FIELDS, "artists", *FIGURES, *KIND_FIELDS, *FLAG_FIELDS]
+FIELDS = [*PROGRAM_FIELDS, "artists", *FIGURES, *KIND_FIELDS, *FLAG_FIELDS, "withheld"]
 
 
 def cell(value) -> str:
@@ -65,6 +68,8 @@ def metrics_values(program: Program, metrics: Metrics) -> dict[str, object]:
         {f"contributions_by_kind.{k}": None if by_kind is None else by_kind.get(k, 0) for k in Contribution.Kind.values}
     )
     values.update({f"open_flags.{k}": None if flags is None else flags.get(k, 0) for k in Flag.Kind.values})
+    # The figures withheld by the privacy rules (their cells are empty), docs/privacy.md.
+    values["withheld"] = "; ".join(sorted(metrics.withheld))
     return values
 
 
@@ -92,7 +97,7 @@ def programs_csv(rows: list[ProgramRow], filename: str) -> HttpResponse:
 def program_csv(program: Program, metrics: Metrics, period: Period) -> HttpResponse:
     """One program's dashboard as field,value rows, then its score points (their earned,
     rule and explanation columns are empty on the figure rows)."""
-    rows = [("since", period.since), ("until", period.until)]
+    rows = [("period", period.label)]
     rows += list(metrics_values(program, metrics).items())
     rows += [
         (score_key(point), point.figure, point.earned, point.rule, point.explanation)

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from config.forms import DATE_ERRORS, DATE_INPUT
 from programs.models import Program
 from programs.selectors import listed_organizations
-from tracker.metrics import Period
+from tracker.periods import ALL, PERIOD_HELP, BadPeriod, Period
 from tracker.selectors import DEFAULT_SORT, SORT_FIELDS
 
 
@@ -80,22 +80,48 @@ class DayField(forms.DateField):
             raise ValidationError(self.error_messages["invalid"], code="invalid", params={"value": value}) from None
 
 
+FREE_RANGE_REFUSED = (
+    "Free date ranges are not offered: a range narrowed around one entry could point at the artist who "
+    "logged it. Use period=" + PERIOD_HELP + "."
+)
+
+
+class RefusedField(forms.CharField):
+    """A parameter that is refused with a message saying what to use instead."""
+
+    def clean(self, value):
+        if value not in (None, ""):
+            raise ValidationError(FREE_RANGE_REFUSED, code="refused")
+        return None
+
+
+class PeriodField(forms.CharField):
+    """A period of the grid: all, a year, a quarter or a month (tracker.periods)."""
+
+    def to_python(self, value) -> Period:
+        try:
+            return Period.parse(super().to_python(value))
+        except BadPeriod as error:
+            raise ValidationError(str(error), code="invalid") from None
+
+
 class PeriodForm(forms.Form):
-    """An optional date range for a dashboard or a stats API answer (both ends included)."""
+    """The period of a dashboard or a stats API answer: one cell of the fixed grid.
+    `since` and `until` are refused with a message that names `period`."""
 
-    since = DayField(required=False, label="From")
-    until = DayField(required=False, label="To")
-
-    def clean(self):
-        data = super().clean()
-        since, until = data.get("since"), data.get("until")
-        if since and until and since > until:
-            self.add_error("until", "The end date is before the start date.")
-        return data
+    period = PeriodField(
+        required=False,
+        label="Period",
+        help_text="all, a year (2026), a quarter (2026-Q1) or a month (2026-03)",
+        widget=forms.TextInput(attrs={"placeholder": "all", "size": 8}),
+    )
+    since = RefusedField(required=False, widget=forms.HiddenInput)
+    until = RefusedField(required=False, widget=forms.HiddenInput)
 
     @property
-    def period(self) -> Period:
-        return Period(since=self.cleaned_data.get("since"), until=self.cleaned_data.get("until"))
+    def cell(self) -> Period:
+        """The chosen period (all time when none was given)."""
+        return self.cleaned_data.get("period") or ALL
 
 
 class CompareForm(forms.Form):

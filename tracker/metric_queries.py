@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import (
@@ -31,17 +30,16 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, Extract
+from django.db.models.functions import Coalesce, Extract, TruncMonth
 
 from artists.models import ApprovalDecision, Work
 from feedback.models import Compensation, CompensationAllocation, Contribution
 from feedback.selectors import is_compensated
 from programs.models import AccessEvent, Enrollment
 from tracker.models import Flag
+from tracker.periods import Period
+from tracker.privacy import BASES, BasisActivity
 from tracker.score import MIN_NOTICE_DAYS, OLD_UNPAID_FLAG_DAYS
-
-if TYPE_CHECKING:  # tracker.metrics imports this module: Period is only named here
-    from tracker.metrics import Period
 
 BLANK = r"^\s*$"
 
@@ -79,8 +77,14 @@ def grouped(queryset: QuerySet, group: str, program_path: str, **aggregates) -> 
 
 
 def in_programs(queryset: QuerySet, program_path: str, program_ids) -> QuerySet:
+    """The records of these programs that count in public figures: those of verified
+    enrollments only (docs/privacy.md), so unverified accounts lift no floor."""
     lookup = f"{program_path}__in" if program_path else "pk__in"
-    return queryset.filter(**{lookup: program_ids})
+    enrollment = program_path.removesuffix("program").removesuffix("__") if program_path else ""
+    verified = f"{enrollment}__verification" if enrollment else "verification"
+    if queryset.model is Flag:
+        return queryset.filter(**{lookup: program_ids})
+    return queryset.filter(**{lookup: program_ids, verified: Enrollment.Verification.VERIFIED})
 
 
 # -- the queries ----------------------------------------------------------------------
@@ -262,4 +266,101 @@ def flags(program_ids, group, now: dt.datetime) -> dict:
             entry["old_unpaid_feedback_flags"] = row["old_open"]
         if row["flag_kind"] == Flag.Kind.MASS_REVOCATION:
             entry["mass_revocations"] = row["ever"]
+    return result
+
+
+# -- who is behind each figure (tracker.privacy) ----------------------------------------
+
+
+def activity(program_ids) -> dict[int, dict[str, BasisActivity]]:
+    """For each program and basis, what each verified artist put in each month (hours logged,
+    hours paid for, amounts received, works submitted and decided) or in all (tester access,
+    revocations): the privacy rules decide from this which cells to withhold. Five queries."""
+    result: dict[int, dict[str, dict]] = defaultdict(lambda: {name: {} for name in BASES})
+
+    def add(program, basis, month, artist, value):
+        if not value:
+            return
+        cells = result[program][basis]
+        key = Period.of_month(month) if month is not None else None
+        per_artist = cells.setdefault(key, {})
+        per_artist[artist] = per_artist.get(artist, Decimal("0")) + Decimal(value)
+
+    contributions = (
+        in_programs(Contribution.objects.all(), "enrollment__program", program_ids)
+        .alias(compensated=is_compensated())
+        .values(program=F("enrollment__program_id"), artist=F("enrollment__artist_id"), month=TruncMonth("occurred_on"))
+        .annotate(
+            hours=Sum("hours_spent"),
+            compensated_hours=Coalesce(Sum("hours_spent", filter=Q(compensated=True)), Value(Decimal("0"))),
+        )
+        .order_by()
+    )
+    for row in contributions:
+        add(row["program"], "contributors", row["month"], row["artist"], row["hours"])
+        add(row["program"], "compensated", row["month"], row["artist"], row["compensated_hours"])
+    payments = (
+        in_programs(Compensation.objects.all(), "enrollment__program", program_ids)
+        .values(program=F("enrollment__program_id"), artist=F("enrollment__artist_id"), month=TruncMonth("paid_on"))
+        .annotate(amount=Sum("amount"), records=Count("id"))
+        .order_by()
+    )
+    for row in payments:
+        # A payment of 0 still makes its artist one of the paid: count it as a cent.
+        add(row["program"], "paid", row["month"], row["artist"], row["amount"] or Decimal("0.01"))
+    works = (
+        in_programs(Work.objects.all(), "enrollment__program", program_ids)
+        .values(
+            program=F("enrollment__program_id"), artist=F("enrollment__artist_id"), month=TruncMonth("submitted_at")
+        )
+        .annotate(works=Count("id"), decided=Count("id", filter=~Q(status=Work.Status.PENDING)))
+        .order_by()
+    )
+    for row in works:
+        add(row["program"], "submitters", row["month"], row["artist"], row["works"])
+        add(row["program"], "deciders", row["month"], row["artist"], row["decided"])
+    testers = (
+        in_programs(Enrollment.objects.filter(granted_on__isnull=False), "program", program_ids)
+        .values("program_id", "artist_id")
+        .order_by()
+    )
+    for row in testers:
+        add(row["program_id"], "testers", None, row["artist_id"], 1)
+    revoked = (
+        in_programs(AccessEvent.objects.filter(kind=AccessEvent.Kind.REVOKED), "enrollment__program", program_ids)
+        .values(program=F("enrollment__program_id"), artist=F("enrollment__artist_id"))
+        .annotate(revocations=Count("id"))
+        .order_by()
+    )
+    for row in revoked:
+        add(row["program"], "revoked", None, row["artist"], row["revocations"])
+    return {
+        program: {
+            name: BasisActivity(
+                BASES[name],
+                months=cells if BASES[name].by_period else None,
+                whole=cells.get(None) if not BASES[name].by_period else None,
+            )
+            for name, cells in bases.items()
+        }
+        for program, bases in result.items()
+    }
+
+
+def flagged_artists(program_ids) -> dict[int, dict[str, int]]:
+    """Per program and kind of flag: the distinct verified artists behind its open flags."""
+    rows = (
+        Flag.objects.filter(
+            program_id__in=program_ids,
+            resolved_at__isnull=True,
+            artist__enrollments__program_id=F("program_id"),
+            artist__enrollments__verification=Enrollment.Verification.VERIFIED,
+        )
+        .values("program_id", "kind")
+        .annotate(artists=Count("artist", distinct=True))
+        .order_by()
+    )
+    result: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        result[row["program_id"]][row["kind"]] = row["artists"]
     return result

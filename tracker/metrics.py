@@ -37,6 +37,8 @@ from feedback.selectors import is_compensated
 from programs.models import AccessEvent, Program
 from programs.selectors import listed_programs
 from tracker import metric_queries as queries
+from tracker import privacy
+from tracker.periods import ALL, Period
 from tracker.score import score_points
 
 CENT = Decimal("0.01")
@@ -51,27 +53,6 @@ def ratio(numerator, denominator, places: int = 4) -> float | None:
 
 def money(value) -> Decimal:
     return Decimal(value or 0).quantize(CENT, ROUND_HALF_UP)
-
-
-@dataclass(frozen=True)
-class Period:
-    """An optional date range: contributions by occurred_on, works by submitted_at, payments
-    by paid_on (both ends included)."""
-
-    since: dt.date | None = None
-    until: dt.date | None = None
-
-    @property
-    def bounded(self) -> bool:
-        return self.since is not None or self.until is not None
-
-    def on(self, field_name: str) -> Q:
-        q = Q()
-        if self.since:
-            q &= Q(**{f"{field_name}__gte": self.since})
-        if self.until:
-            q &= Q(**{f"{field_name}__lte": self.until})
-        return q
 
 
 @dataclass
@@ -135,9 +116,17 @@ class Metrics:
     fairness_score: int | None = None
     score_breakdown: list | None = field(default_factory=list)
 
+    # Per figure: how many verified artists are behind it (its first basis), or, for a
+    # withheld figure, why it is withheld (tracker.privacy).
+    figure_artists: dict = field(default_factory=dict)
+    withheld: dict = field(default_factory=dict)
+    period: str = "all"
+
     # Figures that stay visible below the privacy floor: they describe the program, not artists.
     # (Not even the number of artists: "2 artists" is itself a figure about those two.)
-    PUBLIC = frozenset({"key", "name", "suppressed", "suppressed_reason", "currency", "terms_defined"})
+    PUBLIC = frozenset(
+        {"key", "name", "suppressed", "suppressed_reason", "currency", "terms_defined", "withheld", "period"}
+    )
 
 
 # The figures a table of programs can be sorted by: the pages' ?sort= and the API's ?ordering=.
@@ -185,13 +174,13 @@ def _apply_floor(metrics: Metrics) -> Metrics:
     if not reason:
         return metrics
     hidden = {f.name: None for f in fields(Metrics) if f.name not in Metrics.PUBLIC}
-    return replace(metrics, suppressed=True, suppressed_reason=reason, **hidden)
+    return replace(metrics, suppressed=True, suppressed_reason=reason, withheld={}, **hidden)
 
 
 # -- assembling -----------------------------------------------------------------------
 
 
-def _assemble(key, name, programs: list[Program], parts: dict) -> Metrics:
+def _assemble(key, name, programs: list[Program], parts: dict, disclosures: dict, flagged: dict) -> Metrics:
     def part(name_):
         return parts[name_].get(key) or {}
 
@@ -260,25 +249,46 @@ def _assemble(key, name, programs: list[Program], parts: dict) -> Metrics:
 
     m.score_breakdown = score_points(m)
     m.fairness_score = sum(1 for point in m.score_breakdown if point.earned)
-    return _apply_floor(m)
+    return _apply_floor(privacy.withhold(m, disclosures, flagged))
 
 
-def _query_all(program_ids, group: str, period: Period, now: dt.datetime) -> dict:
+# Which bases decide whether a program's records join a pooled query (tracker.privacy): a
+# program whose pay figures are withheld adds nothing to the pooled pay figures, so a pool
+# minus the programs shown beside it reveals nothing.
+PART_BASES = {
+    "testers": ("testers",),
+    "contributions": ("contributors", "compensated", "paid"),
+    "payments": ("contributors", "compensated", "paid"),
+    "works": ("submitters", "deciders"),
+    "decisions": ("submitters", "deciders"),
+    "revocations": ("revoked",),
+}
+BASIS_PART = {basis: part for part, bases in PART_BASES.items() for basis in bases}
+
+
+def _query_all(ids: dict[str, list[int]], group: str, period: Period, now: dt.datetime) -> dict:
     today = now.date()
     return {
-        "artists": queries.artists(program_ids, group, period),
-        "testers": queries.testers(program_ids, group),
-        "contributions": queries.contributions(program_ids, group, period, today),
-        "payments": queries.payments(program_ids, group, period),
-        "works": queries.works(program_ids, group, period, now),
-        "decisions": queries.decisions(program_ids, group, period),
-        "revocations": queries.revocations(program_ids, group),
-        "flags": queries.flags(program_ids, group, now),
+        "artists": queries.artists(ids["artists"], group, period),
+        "testers": queries.testers(ids["testers"], group),
+        "contributions": queries.contributions(ids["contributions"], group, period, today),
+        "payments": queries.payments(ids["payments"], group, period),
+        "works": queries.works(ids["works"], group, period, now),
+        "decisions": queries.decisions(ids["decisions"], group, period),
+        "revocations": queries.revocations(ids["revocations"], group),
+        "flags": queries.flags(ids["flags"], group, now),
+    }
+
+
+def _disclosures(activity: dict, period: Period) -> dict[str, privacy.Disclosure]:
+    return {
+        name: activity[name].disclose(period) if name in activity else privacy.Disclosure(basis, 0, True, True)
+        for name, basis in privacy.BASES.items()
     }
 
 
 def program_metrics(
-    programs: QuerySet[Program] | None = None, *, period: Period = Period(), now: dt.datetime | None = None
+    programs: QuerySet[Program] | None = None, *, period: Period = ALL, now: dt.datetime | None = None
 ) -> list[Metrics]:
     """One Metrics per program (listed programs by default), in a fixed number of queries."""
     now = now or timezone.now()
@@ -286,38 +296,78 @@ def program_metrics(
         programs = listed_programs()
     programs = list(programs.select_related("organization").order_by("name"))
     ids = [p.pk for p in programs]
-    parts = _query_all(ids, "program", period, now)
+    parts = _query_all(dict.fromkeys((*PART_BASES, "artists", "flags"), ids), "program", period, now)
+    activity, flagged = queries.activity(ids), queries.flagged_artists(ids)
     # Assembled by id (the group key), then known by slug.
-    return [replace(_assemble(p.pk, p.name, [p], parts), key=p.slug) for p in programs]
+    return [
+        replace(
+            _assemble(p.pk, p.name, [p], parts, _disclosures(activity.get(p.pk, {}), period), flagged.get(p.pk, {})),
+            key=p.slug,
+            period=period.label,
+        )
+        for p in programs
+    ]
 
 
-def metrics_for_program(program: Program, *, period: Period = Period(), now: dt.datetime | None = None) -> Metrics:
+def metrics_for_program(program: Program, *, period: Period = ALL, now: dt.datetime | None = None) -> Metrics:
     return program_metrics(Program.objects.filter(pk=program.pk), period=period, now=now)[0]
 
 
-def _above_floor(programs: list[Program], period: Period) -> list[Program]:
-    """The programs whose own figures may be shown. Pooled figures leave the others out:
-    otherwise a hidden program's figures could be had by subtracting the shown ones."""
-    counts = queries.artists([p.pk for p in programs], "program", period)
-    return [p for p in programs if not suppressed_reason(counts.get(p.pk, {}).get("artists", 0))]
+def _pooled(key, name: str, programs: list[Program], group: str, period: Period, now: dt.datetime) -> Metrics:
+    """Figures pooled (not averaged) over programs: each part over the programs whose own
+    figures of that part are shown, so no withheld figure can be had by subtraction."""
+    activity = queries.activity([p.pk for p in programs])
+    per_program = {p.pk: _disclosures(activity.get(p.pk, {}), period) for p in programs}
+
+    def shown(pk: int, bases) -> bool:
+        """The program has verified artists behind this part, and its figures of it are shown."""
+        disclosures = [per_program[pk][b] for b in bases]
+        return any(d.artists for d in disclosures) and all(d.counts_shown and d.money_shown for d in disclosures)
+
+    ids = {part: [p.pk for p in programs if shown(p.pk, bases)] for part, bases in PART_BASES.items()}
+    ids["artists"] = sorted({pk for part_ids in ids.values() for pk in part_ids})
+    ids["flags"] = ids["testers"]
+    parts = _query_all(ids, group, period, now)
+    disclosures = {}
+    for basis_name, basis in privacy.BASES.items():
+        included = ids[BASIS_PART[basis_name]]
+        artists = set().union(
+            *(activity[pk][basis_name].artists_in(period) for pk in included if basis_name in activity.get(pk, {}))
+        )
+        left_out = any(per_program[p.pk][basis_name].artists and p.pk not in included for p in programs)
+        empty = not artists and left_out
+        disclosures[basis_name] = privacy.Disclosure(basis, len(artists), not empty, not empty)
+    flagged_by_program = queries.flagged_artists(ids["flags"])
+    flags_by_program = queries.flags(ids["flags"], "program", now)
+    pooled_flags = {"open_flags": {}, "old_unpaid_feedback_flags": 0, "mass_revocations": 0}
+    flagged: dict[str, int] = {}
+    for pk in ids["flags"]:
+        own, counts = flags_by_program.get(pk, {}), flagged_by_program.get(pk, {})
+        for kind, number in own.get("open_flags", {}).items():
+            if kind not in privacy.ARTIST_FLAG_KINDS or not privacy.below_floor(counts.get(kind, 0)):
+                pooled_flags["open_flags"][kind] = pooled_flags["open_flags"].get(kind, 0) + number
+                flagged[kind] = flagged.get(kind, 0) + counts.get(kind, 0)
+        if not privacy.below_floor(counts.get("unpaid_feedback", 0)):
+            pooled_flags["old_unpaid_feedback_flags"] += own.get("old_unpaid_feedback_flags", 0)
+        pooled_flags["mass_revocations"] += own.get("mass_revocations", 0)
+    parts["flags"] = {key: pooled_flags}
+    pooled = [p for p in programs if p.pk in ids["artists"]]
+    return replace(_assemble(key, name, pooled, parts, disclosures, flagged), period=period.label)
 
 
-def organization_metrics(organization, *, period: Period = Period(), now: dt.datetime | None = None) -> Metrics:
-    """One Metrics over an organization's listed programs above the privacy floor (figures
-    pooled, not averaged)."""
+def organization_metrics(organization, *, period: Period = ALL, now: dt.datetime | None = None) -> Metrics:
+    """One Metrics over an organization's listed programs (figures pooled, not averaged)."""
     now = now or timezone.now()
-    programs = _above_floor(list(listed_programs().filter(organization=organization)), period)
-    parts = _query_all([p.pk for p in programs], "organization", period, now)
-    return replace(_assemble(organization.pk, organization.name, programs, parts), key=organization.slug)
+    programs = list(listed_programs().filter(organization=organization))
+    return replace(
+        _pooled(organization.pk, organization.name, programs, "organization", period, now), key=organization.slug
+    )
 
 
-def platform_metrics(*, period: Period = Period(), now: dt.datetime | None = None) -> Metrics:
-    """One Metrics over every listed program above the privacy floor (money only by currency
-    when they differ)."""
+def platform_metrics(*, period: Period = ALL, now: dt.datetime | None = None) -> Metrics:
+    """One Metrics over every listed program (money only by currency when they differ)."""
     now = now or timezone.now()
-    programs = _above_floor(list(listed_programs()), period)
-    parts = _query_all([p.pk for p in programs], "platform", period, now)
-    return replace(_assemble(None, "All programs", programs, parts), key="platform")
+    return replace(_pooled(None, "All programs", list(listed_programs()), "platform", period, now), key="platform")
 
 
 # -- time series ----------------------------------------------------------------------
@@ -337,7 +387,7 @@ class SeriesPoint:
     revocations_suppressed: bool
 
 
-def time_series(program: Program, *, interval: str = "month", period: Period = Period()) -> list[SeriesPoint] | None:
+def time_series(program: Program, *, interval: str = "month", period: Period = ALL) -> list[SeriesPoint] | None:
     """Contributions, hours, compensated hours and revocations per month (or week).
 
     None when the program itself is below the privacy floor; within the series, a bucket's
@@ -419,7 +469,7 @@ class LatencyBucket:
 
 
 def latency_distribution(
-    program: Program, *, period: Period = Period(), now: dt.datetime | None = None
+    program: Program, *, period: Period = ALL, now: dt.datetime | None = None
 ) -> list[LatencyBucket] | None:
     """How long works waited for their first decision (and how long pending ones have waited),
     in one query. None when the program is below the privacy floor; a bucket with works from

@@ -106,6 +106,21 @@ class MetricsSerializer(serializers.Serializer):
     score_breakdown = ScorePointSerializer(
         many=True, allow_null=True, help_text="The ten points, each with its rule, figure and explanation."
     )
+    period = serializers.CharField(
+        help_text="The period of the grid these figures are for: all, a year (2026), a quarter (2026-Q1) or a "
+        "month (2026-03)."
+    )
+    figure_artists = serializers.DictField(
+        child=serializers.IntegerField(min_value=0, allow_null=True),
+        allow_null=True,
+        help_text="For each figure, how many distinct verified artists are behind it (the contributors for "
+        "contribution figures, the paid artists for payment figures, …); null where the figure is withheld.",
+    )
+    withheld = serializers.DictField(
+        child=serializers.CharField(),
+        help_text="For each withheld figure (null in its field), why: fewer than MIN_GROUP_SIZE verified artists "
+        "behind it, two artists dominating its total, or a neighbouring figure that would reveal it.",
+    )
 
 
 class ProgramStatsSerializer(MetricsSerializer):

@@ -205,7 +205,7 @@ def program_dashboard(request, slug):
     context = {"program": program, "form": form, "metrics": None}
     if not form.is_valid():
         return render(request, "tracker/program.html", context, status=400)
-    period = form.period
+    period = form.cell
     metrics = page_figures("program", lambda: metrics_for_program(program, period=period), program.pk, period)
     if output == "csv":
         return program_csv(program, metrics, period)

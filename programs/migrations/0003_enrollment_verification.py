@@ -4,28 +4,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('artists', '0004_artist_erased_at'),
-        ('programs', '0002_program_listing_and_proposals'),
+        ("artists", "0004_artist_erased_at"),
+        ("programs", "0002_program_listing_and_proposals"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='enrollment',
-            options={'ordering': ['program', 'id'], 'permissions': [('verify_enrollment', 'Can review evidence and verify or reject an enrollment')]},
+            name="enrollment",
+            options={
+                "ordering": ["program", "id"],
+                "permissions": [("verify_enrollment", "Can review evidence and verify or reject an enrollment")],
+            },
         ),
         migrations.AddField(
-            model_name='enrollment',
-            name='verification',
-            field=models.CharField(choices=[('unverified', 'Unverified'), ('pending', 'Pending review'), ('verified', 'Verified'), ('rejected', 'Rejected')], default='unverified', editable=False, max_length=16),
+            model_name="enrollment",
+            name="verification",
+            field=models.CharField(
+                choices=[
+                    ("unverified", "Unverified"),
+                    ("pending", "Pending review"),
+                    ("verified", "Verified"),
+                    ("rejected", "Rejected"),
+                ],
+                default="unverified",
+                editable=False,
+                max_length=16,
+            ),
         ),
         migrations.AddIndex(
-            model_name='enrollment',
-            index=models.Index(fields=['program', 'verification'], name='programs_en_program_b26853_idx'),
+            model_name="enrollment",
+            index=models.Index(fields=["program", "verification"], name="programs_en_program_b26853_idx"),
         ),
         migrations.AddConstraint(
-            model_name='enrollment',
-            constraint=models.CheckConstraint(condition=models.Q(('verification__in', ['unverified', 'pending', 'verified', 'rejected'])), name='enrollment_verification_valid'),
+            model_name="enrollment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("verification__in", ["unverified", "pending", "verified", "rejected"])),
+                name="enrollment_verification_valid",
+            ),
         ),
     ]

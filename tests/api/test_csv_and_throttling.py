@@ -84,7 +84,9 @@ def test_program_list_csv_has_every_row_and_starts_with_the_program(api, world):
     results = api.get(f"{STATS}/programs/?ordering=name").json()["results"]
     for row, data in zip(rows, results, strict=True):
         assert_row_matches(row, data)
-    assert rows[0]["hours"] == "12.50" and rows[0]["cash_paid"] == "100.00"
+    assert rows[0]["hours"] == "12.50" and rows[0]["figure_artists.hours"] == "5"
+    # Three paid artists are too few: the cell is empty and the withheld column says why.
+    assert rows[0]["cash_paid"] == "" and rows[0]["withheld.cash_paid"].startswith("Withheld: fewer than 5 verified")
     # Below the privacy floor: empty cells, and the reason.
     assert rows[1]["hours"] == "" and rows[1]["suppressed"] == "true" and rows[1]["suppressed_reason"]
 
@@ -103,7 +105,9 @@ def test_program_csv_is_one_row_of_its_figures(api, world):
     [row] = read_csv(response, "open-canvas.csv")
     assert header(response)[:4] == ["program", "name", "organization", "status"]
     assert_row_matches(row, api.get(f"{STATS}/programs/open-canvas/").json())
-    assert row["open_flags.unpaid_feedback"] == "3" and row["score_breakdown"] == "2/10"
+    # Open flags about artists' records: below the floor here, so withheld.
+    assert row["withheld.open_flags.unpaid_feedback"].startswith("Withheld")
+    assert row["score_breakdown"] == "" and row["withheld.fairness_score"].startswith("Withheld: the score")
 
 
 def test_time_series_csv_is_one_row_per_period(api, world):

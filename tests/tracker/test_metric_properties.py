@@ -156,7 +156,7 @@ def assert_score_is_consistent(m: Metrics) -> None:
 def test_random_worlds_keep_every_figure_in_bounds(db, world):
     # Bounds of every definition: shares in [0, 1] or null, pay gap ≥ 0, money ≥ 0, score = points earned.
     # Three testers: the floor is lowered to one artist so that every world is shown.
-    with override_settings(MIN_GROUP_SIZE=1), transaction.atomic():
+    with override_settings(MIN_GROUP_SIZE=1, DOMINANCE_SHARE=Decimal("1")), transaction.atomic():
         program = build(world)
         m = metrics_for_program(program, now=NOW)
         transaction.set_rollback(True)

@@ -22,6 +22,7 @@ from programs.models import Enrollment, Program
 from programs.services import enrol_artist, revoke_access, suspend_access
 from tests import factories
 from tests.jobs.helpers import at, log_work, make_program, make_tester, make_testers, on, pay, submit
+from tracker import privacy
 from tracker.metrics import (
     LATENCY_BUCKETS,
     LatencyBucket,
@@ -51,6 +52,9 @@ def scan_at(monkeypatch, now: dt.datetime) -> None:
     with monkeypatch.context() as patch:
         patch.setattr(timezone, "now", lambda: now)
         run_scan(trigger="command")
+
+
+verified = factories.set_verification
 
 
 def decide(work, outcome: str, decided_at: dt.datetime, reason: str = "") -> None:
@@ -90,7 +94,9 @@ def fair_launch_world() -> World:
     program = make_program(name="Fair Launch", reference_hourly_rate=Decimal("40.00"))
     a, b, c, d, e, f = (make_tester(program) for _ in range(6))
     g = make_tester(program, granted_on=on("2026-02-01"))
-    h = enrol_artist(program=program, artist=factories.ArtistFactory(), invited_at=at("2026-06-01"))
+    h = factories.set_verification(
+        enrol_artist(program=program, artist=factories.ArtistFactory(), invited_at=at("2026-06-01"))
+    )
 
     # Contributions (hours, occurred_on) and what paid them.
     c1 = log_work(a, on("2026-03-01"), kind=Kind.FEEDBACK_SESSION, hours="10.00")
@@ -167,7 +173,21 @@ FAIR_LAUNCH_SCORE = [
 ]
 
 
-def test_every_figure_of_a_hand_built_program(monkeypatch):
+# Verified artists behind each basis of Fair Launch: A–G were granted access; A–E logged
+# work and received payments; A–D were paid for work (E's cash paid for nothing in
+# particular); A–E submitted works and had decisions; F and G lost access.
+FAIR_LAUNCH_BASES = {
+    "testers": 7,
+    "contributors": 5,
+    "compensated": 4,
+    "paid": 5,
+    "submitters": 5,
+    "deciders": 5,
+    "revoked": 2,
+}
+
+
+def test_every_figure_of_a_hand_built_program(monkeypatch, arithmetic_only):
     # Every figure docs/metrics.md defines, and the score table.
     world = fair_launch_world()
     scan_at(monkeypatch, NOW)
@@ -277,6 +297,9 @@ def test_every_figure_of_a_hand_built_program(monkeypatch):
             # fair pay 1 + fair approval 1 + clear terms 1.
             "fairness_score": 3,
             "score_breakdown": FAIR_LAUNCH_SCORE,
+            "figure_artists": {figure: FAIR_LAUNCH_BASES[bases[0]] for figure, bases in privacy.FIGURE_BASES.items()},
+            "withheld": {},
+            "period": "all",
         },
     )
 
@@ -331,34 +354,33 @@ def test_a_latency_bucket_drawn_from_few_artists_is_hidden():
 # -- a date range ----------------------------------------------------------------------
 
 
-def test_a_date_range_filters_the_hand_built_program():
-    # "a date range filters contributions by occurred_on, works by submitted_at, payments by paid_on".
+def test_a_month_of_the_grid_filters_the_hand_built_program(arithmetic_only):
+    # A period filters contributions by occurred_on, works by submitted_at, payments by paid_on.
     world = fair_launch_world()
 
-    metrics = metrics_for_program(world.program, period=Period(on("2026-03-01"), on("2026-05-01")), now=NOW)
+    metrics = metrics_for_program(world.program, period=Period.parse("2026-03"), now=NOW)
 
-    # Artists with a record in the range: A (c1), B (c3), C (c5), D (w4), E (w5 on 05-01).
-    assert (metrics.artists, metrics.suppressed) == (5, False)
-    # Contributions 03-01 … 05-01: c1, c2, c3, c5; hours 10 + 5 + 8 + 3 = 26.
-    assert (metrics.contributions, metrics.hours) == (4, Decimal("26.00"))
-    # Compensated: c1, c2 (15 h); c3 credits only, c5 unpaid.
+    # Artists with a record in March: A (c1, c2, w1, 400 paid 03-11), B (w2), D (90 paid 03-17).
+    assert (metrics.artists, metrics.suppressed, metrics.period) == (3, False, "2026-03")
+    # Contributions in March: c1, c2; hours 10 + 5 = 15, both compensated.
+    assert (metrics.contributions, metrics.hours) == (2, Decimal("15.00"))
     assert (metrics.compensated_contributions, metrics.compensated_hours) == (2, Decimal("15.00"))
-    assert (metrics.compensated_share, metrics.compensated_hours_share) == (0.5, 0.5769)  # 2/4; 15/26
-    # Payments 03-01 … 05-01: cash 400 (03-11) + 90 (03-17) + stipend 100 (04-15); credits 200 (04-05).
-    assert (metrics.cash_paid, metrics.other_value) == (Decimal("590.00"), Decimal("200.00"))
-    # 590 / 26 = 22.692…; fair value 26 × 40 = 1040; gap 1040 − 590 = 450.
+    assert (metrics.compensated_share, metrics.compensated_hours_share) == (1.0, 1.0)
+    # Payments in March: cash 400 (03-11) + 90 (03-17); nothing else.
+    assert (metrics.cash_paid, metrics.other_value) == (Decimal("490.00"), Decimal("0.00"))
+    # 490 / 15 = 32.666…; fair value 15 × 40 = 600; gap 600 − 490 = 110.
     assert (metrics.effective_hourly_rate, metrics.fair_value, metrics.pay_gap) == (
-        Decimal("22.69"),
-        Decimal("1040.00"),
-        Decimal("450.00"),
+        Decimal("32.67"),
+        Decimal("600.00"),
+        Decimal("110.00"),
     )
     # Median days to payment: c1 10, c2 45 → 27.5.
     assert metrics.median_days_to_payment == 27.5
-    # Works submitted 03-01 … 05-01: w1, w2, w3, w4, w5, all decided (7 − w8's 1 = 6 decisions).
-    assert (metrics.works_submitted, metrics.works_decided, metrics.decisions) == (5, 5, 6)
-    # Latencies 6, 24, 72, 240, 300: median 72; p90 at rank 3.6: 240 + 0.6 × 60 = 276.
-    assert (metrics.approval_latency_median_hours, metrics.approval_latency_p90_hours) == (72.0, 276.0)
-    # Not filtered by the range: access.
+    # Works submitted in March: w1, w2, both decided, one decision each.
+    assert (metrics.works_submitted, metrics.works_decided, metrics.decisions) == (2, 2, 2)
+    # Latencies 24, 72: median 48; p90 at rank 0.9: 24 + 0.9 × 48 = 67.2.
+    assert (metrics.approval_latency_median_hours, metrics.approval_latency_p90_hours) == (48.0, 67.2)
+    # Not filtered by the period: access.
     assert (metrics.testers_active, metrics.testers_revoked, metrics.revocations) == (4, 2, 2)
 
 
@@ -387,11 +409,13 @@ def boundary_program():
     return program
 
 
-MARCH = Period(on("2026-03-01"), on("2026-03-31"))
+MARCH = Period.parse("2026-03")
 
 
-def test_a_date_range_includes_both_ends_for_contributions_works_and_payments(boundary_program):
-    # Period: both ends included; contributions by occurred_on, works by submitted_at, payments by paid_on.
+def test_a_month_includes_its_first_and_last_day_for_contributions_works_and_payments(
+    boundary_program, arithmetic_only
+):
+    # A month: both ends included; contributions by occurred_on, works by submitted_at, payments by paid_on.
     metrics = metrics_for_program(boundary_program, period=MARCH, now=NOW)
 
     # Five contributions on 03-01 and one on 03-31: 5 × 1 + 4 = 9 hours.
@@ -402,19 +426,22 @@ def test_a_date_range_includes_both_ends_for_contributions_works_and_payments(bo
     assert (metrics.cash_paid, metrics.other_value) == (Decimal("60.00"), Decimal("5.00"))
 
 
-def test_a_date_range_with_only_one_end(boundary_program):
-    # Period(since=…) and Period(until=…): the open end is unbounded.
-    since = metrics_for_program(boundary_program, period=Period(since=on("2026-03-31")), now=NOW)
-    until = metrics_for_program(boundary_program, period=Period(until=on("2026-03-01")), now=NOW)
+def test_quarters_and_years_hold_their_months(boundary_program, arithmetic_only):
+    # 2026-Q1 is January to March; 2026-Q2 starts on 04-01; the year holds both.
+    q1 = metrics_for_program(boundary_program, period=Period.parse("2026-Q1"), now=NOW)
+    q2 = metrics_for_program(boundary_program, period=Period.parse("2026-Q2"), now=NOW)
+    year = metrics_for_program(boundary_program, period=Period.parse("2026"), now=NOW)
     everything = metrics_for_program(boundary_program, now=NOW)
 
-    # From 03-31: only tester 1 has records (03-31, 04-01): below the floor, even the count is hidden.
-    assert (since.artists, since.suppressed, since.hours) == (None, True, None)
-    # Until 03-01: the five of 03-01 and tester 1's of 02-28.
-    assert (until.artists, until.contributions, until.hours) == (5, 6, Decimal("7.00"))
-    assert (until.works_submitted, until.cash_paid) == (2, Decimal("30.00"))
-    # No range: 5 + 2 + 4 + 8 = 19 hours; cash 10 + 20 + 40 + 80 = 150.
-    assert (everything.contributions, everything.hours, everything.cash_paid) == (8, Decimal("19.00"), 150)
+    # Q1: 02-28 (2 h), five on 03-01 (5 h), 03-31 (4 h); Q2: 04-01 (8 h).
+    assert (q1.contributions, q1.hours) == (7, Decimal("11.00"))
+    assert (q2.contributions, q2.hours) == (1, Decimal("8.00"))
+    # Cash: 10 + 20 + 40 in Q1, 80 in Q2.
+    assert (q1.cash_paid, q2.cash_paid) == (Decimal("70.00"), Decimal("80.00"))
+    assert (q1.works_submitted, q2.works_submitted) == (3, 1)
+    # The year and all time: 19 hours, 150 cash.
+    for whole in (year, everything):
+        assert (whole.contributions, whole.hours, whole.cash_paid) == (8, Decimal("19.00"), 150)
 
 
 # -- zero denominators -----------------------------------------------------------------
@@ -478,7 +505,9 @@ def test_a_program_where_no_access_was_ever_granted_has_a_null_revocation_rate()
     # revocation_rate = testers_revoked / enrollments ever granted: no grant → None.
     program = make_program()
     for _ in range(5):
-        enrol_artist(program=program, artist=factories.ArtistFactory(), invited_at=at("2026-02-01"))
+        factories.set_verification(
+            enrol_artist(program=program, artist=factories.ArtistFactory(), invited_at=at("2026-02-01"))
+        )
 
     metrics = metrics_for_program(program, now=NOW)
 
@@ -560,7 +589,7 @@ def test_in_a_date_range_the_floor_counts_the_artists_with_records_in_it():
         log_work(tester, on("2026-03-10"))
     for tester in testers[4:]:
         log_work(tester, on("2026-04-10"))
-    march = Period(on("2026-03-01"), on("2026-03-31"))
+    march = Period.parse("2026-03")
 
     whole = metrics_for_program(program, now=NOW)
     in_march = metrics_for_program(program, period=march, now=NOW)
@@ -597,21 +626,22 @@ def test_time_series_hides_the_months_with_fewer_than_five_artists():
     ]
 
 
-def test_time_series_by_week_and_in_a_range():
-    # time_series(interval="week", period=…): weeks start on Monday; the range filters occurred_on.
+def test_time_series_by_week_and_in_a_period():
+    # time_series(interval="week", period=…): weeks start on Monday; the period filters occurred_on.
     program = make_program()
     for tester in make_testers(program, 5):
         log_work(tester, on("2026-03-04"), hours="1.00")  # a Wednesday
         log_work(tester, on("2026-03-09"), hours="2.00")  # the next Monday
+        log_work(tester, on("2026-04-06"), hours="4.00")  # a Monday in April
 
-    weeks = time_series(program, interval="week")
-    from_the_ninth = time_series(program, interval="week", period=Period(since=on("2026-03-09")))
+    weeks = time_series(program, interval="week", period=Period.parse("2026-03"))
+    in_april = time_series(program, interval="week", period=Period.parse("2026-04"))
 
     assert [(p.period_start, p.contributions, p.hours) for p in weeks] == [
         (on("2026-03-02"), 5, Decimal("5.00")),
         (on("2026-03-09"), 5, Decimal("10.00")),
     ]
-    assert [(p.period_start, p.hours) for p in from_the_ninth] == [(on("2026-03-09"), Decimal("10.00"))]
+    assert [(p.period_start, p.hours) for p in in_april] == [(on("2026-04-06"), Decimal("20.00"))]
     with pytest.raises(ValueError, match="interval must be one of month, week"):
         time_series(program, interval="day")
 
@@ -629,8 +659,8 @@ def pooled_organization():
     north = make_program(name="North", organization=organization, reference_hourly_rate=Decimal("40.00"))
     south = make_program(name="South", organization=organization, reference_hourly_rate=Decimal("40.00"))
     artists = [factories.ArtistFactory() for _ in range(5)]
-    n = [enrol_artist(program=north, artist=artist, granted_on=on("2026-01-01")) for artist in artists]
-    s = [enrol_artist(program=south, artist=artist, granted_on=on("2026-01-01")) for artist in artists]
+    n = [verified(enrol_artist(program=north, artist=artist, granted_on=on("2026-01-01"))) for artist in artists]
+    s = [verified(enrol_artist(program=south, artist=artist, granted_on=on("2026-01-01"))) for artist in artists]
 
     paid = log_work(n[0], on("2026-03-01"), hours="4.00")
     pay(n[0], [paid], on("2026-03-10"), amount="100.00")
@@ -652,7 +682,7 @@ def pooled_organization():
     return organization, north, south
 
 
-def test_organization_figures_are_pooled_not_averaged():
+def test_organization_figures_are_pooled_not_averaged(arithmetic_only):
     # organization_metrics: ratios recomputed from pooled numerators and denominators.
     organization, north, south = pooled_organization()
 
@@ -722,19 +752,14 @@ def test_an_organization_with_two_currencies_has_money_only_by_currency(settings
     assert fair_pay_2.explanation == "No data: no hours logged, or several currencies"
 
 
-def test_platform_metrics_pool_every_listed_program_above_the_floor():
+def test_platform_metrics_pool_every_listed_program(arithmetic_only):
     # platform_metrics: one Metrics over every listed program whose own figures may be shown.
     pooled_organization()
-    other = make_program(name="Elsewhere", reference_hourly_rate=Decimal("40.00"))
-    for tester in make_testers(other, 2):
-        log_work(tester, on("2026-03-01"), hours="1.00")
 
     metrics = platform_metrics(now=NOW)
 
     assert (metrics.key, metrics.name) == ("platform", "All programs")
-    # The five shared artists of North and South. Elsewhere (2 artists) is below the floor and
-    # left out, or its hidden figures would be the pooled total minus the others; the unlisted
-    # program is not counted either.
+    # The five shared artists of North and South; the unlisted program is not counted.
     assert (metrics.artists, metrics.suppressed) == (5, False)
     # Contributions 2 + 4 = 6; hours 8 + 8 = 16; compensated 2 (4 h + 2 h = 6 h).
     assert (metrics.contributions, metrics.hours, metrics.compensated_contributions) == (6, Decimal("16.00"), 2)
@@ -750,24 +775,31 @@ def test_platform_metrics_pool_every_listed_program_above_the_floor():
     assert (metrics.testers_ever_granted, metrics.revocation_rate) == (10, 0.1)
 
 
-def test_a_program_below_the_floor_is_left_out_of_its_organizations_figures(settings):
-    # Without this, a hidden program's hours would be the organization's minus its shown program's.
-    organization, north, south = pooled_organization()
+def test_a_program_whose_figures_are_withheld_is_left_out_of_its_organizations_figures(settings):
+    # Without this, a withheld program's hours would be the organization's minus its shown program's.
+    organization = factories.OrganizationFactory(name="Two Sizes")
+    big = make_program(name="Big", organization=organization, reference_hourly_rate=Decimal("40.00"))
+    for tester in make_testers(big, 6):
+        contribution = log_work(tester, on("2026-03-01"), hours="2.00")
+        pay(tester, [contribution], on("2026-03-10"), amount="80.00")
     small = make_program(name="Small", organization=organization, reference_hourly_rate=Decimal("40.00"))
-    for tester in make_testers(small, 2):
-        log_work(tester, on("2026-03-01"), hours="9.00")
+    for tester in make_testers(small, 3):
+        contribution = log_work(tester, on("2026-03-01"), hours="9.00")
+        pay(tester, [contribution], on("2026-03-10"), amount="360.00")
 
     with_small = organization_metrics(organization, now=NOW)
 
-    assert with_small.hours == Decimal("16.00")  # North 8 + South 8, nothing of Small's 18
-    settings.MIN_GROUP_SIZE = 2
-    assert organization_metrics(organization, now=NOW).hours == Decimal("34.00")
+    assert metrics_for_program(small, now=NOW).hours is None
+    assert (with_small.hours, with_small.cash_paid) == (Decimal("12.00"), Decimal("480.00"))  # Big's only
+    assert with_small.figure_artists["hours"] == 6
+    settings.MIN_GROUP_SIZE = 3
+    assert organization_metrics(organization, now=NOW).hours == Decimal("39.00")
 
 
-def test_a_date_range_applies_to_organizations_and_the_platform():
+def test_a_period_applies_to_organizations_and_the_platform():
     # Period on the pooled figures: contributions by occurred_on.
     organization, *_ = pooled_organization()
-    april = Period(on("2026-04-01"), on("2026-04-30"))
+    april = Period.parse("2026-04")
 
     assert organization_metrics(organization, period=april, now=NOW).suppressed is True
     assert platform_metrics(period=april, now=NOW).suppressed is True
@@ -795,4 +827,4 @@ def test_program_metrics_takes_as_many_queries_for_eight_programs_as_for_two():
         assert len(program_metrics(now=NOW)) == 8
 
     assert len(for_eight) == len(for_two)
-    assert len(for_two) <= 10
+    assert len(for_two) <= 16

@@ -24,7 +24,7 @@ from tracker.models import Flag
 from tracker.score import ScorePoint
 from tracker.services import run_scan
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("arithmetic_only")]
 
 NOW = dt.datetime(2026, 7, 1, 12, 0, tzinfo=dt.UTC)
 DAY = dt.timedelta(days=1)
