@@ -32,7 +32,6 @@ from tracker import cache
 from tracker.filters import FlagFilter
 from tracker.forms import PeriodForm, ProgramTableForm
 from tracker.metrics import (
-    INTERVALS,
     SORTABLE_FIGURES,
     Period,
     organization_metrics,
@@ -40,7 +39,6 @@ from tracker.metrics import (
     program_metrics,
     suppressed_reason,
 )
-from tracker.metrics import time_series as build_time_series
 from tracker.models import WebhookSubscription
 from tracker.selectors import DEFAULT_SORT, flags_of_artist, newest_first, program_table, public_flags
 from tracker.serializers import (
@@ -56,6 +54,8 @@ from tracker.serializers import (
     plain,
     program_stats_data,
 )
+from tracker.series import INTERVALS
+from tracker.series import time_series as build_time_series
 
 # -- flags and webhooks --------------------------------------------------------------------
 

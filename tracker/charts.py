@@ -18,7 +18,8 @@ from django.conf import settings
 from pygal.style import Style
 
 from feedback.models import Contribution
-from tracker.metrics import LatencyBucket, Metrics, SeriesPoint
+from tracker.metrics import Metrics
+from tracker.series import LatencyBucket, SeriesPoint
 
 # Colours with at least 3:1 contrast on white (WCAG 1.4.11, graphics), told apart by hue for
 # colour-blind readers (blue and vermilion, from the Okabe–Ito palette) and by lightness.
@@ -88,10 +89,6 @@ def month_label(day: dt.date) -> str:
     return day.strftime("%b %Y")
 
 
-def week_label(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
 def hours_chart(points: list[SeriesPoint]) -> str:
     """Hours given and hours paid for, side by side per month."""
     chart = _chart(
@@ -139,35 +136,32 @@ def latency_chart(buckets: list[LatencyBucket]) -> str:
 
 
 def revocations_chart(points: list[SeriesPoint]) -> str:
-    """Testers whose access was revoked, per week: a mass revocation is a spike."""
+    """Testers whose access was revoked, per month: a mass revocation is a spike."""
     chart = _chart(
         pygal.Bar,
-        title="Testers who lost access, by week",
-        x_title="Week starting",
+        title="Testers who lost access, by month",
+        x_title="Month",
         y_title="Revocations",
         show_legend=False,
         x_label_rotation=-30,
         show_minor_x_labels=False,
         x_labels_major_every=max(1, len(points) // 6),
     )
-    chart.x_labels = [week_label(point.period_start) for point in points]
+    chart.x_labels = [month_label(point.period_start) for point in points]
     chart.add("Revocations", [point.revocations for point in points])
     return chart.render(is_unicode=True)
 
 
-def contiguous(points: list[SeriesPoint], interval: str) -> list[SeriesPoint]:
-    """The series with its empty buckets filled in: a month or week with nothing recorded has
-    zero of everything (time_series leaves it out), so the time axis has no jumps."""
+def contiguous(points: list[SeriesPoint]) -> list[SeriesPoint]:
+    """The series with its empty months filled in: a month with nothing recorded has zero of
+    everything (time_series leaves it out), so the time axis has no jumps."""
     if not points:
         return []
     by_start = {point.period_start: point for point in points}
     filled, start = [], points[0].period_start
     while start <= points[-1].period_start:
         filled.append(by_start.get(start) or SeriesPoint(start, 0, Decimal("0"), Decimal("0"), 0, False, False))
-        if interval == "week":
-            start += dt.timedelta(days=7)
-        else:
-            start = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        start = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return filled
 
 
@@ -262,42 +256,39 @@ def latency_panel(buckets: list[LatencyBucket] | None, metrics: Metrics) -> Pane
 
 
 def revocations_panel(points: list[SeriesPoint]) -> Panel:
-    title = "Testers who lost access, by week"
+    title = "Testers who lost access, by month"
     shown = [point for point in points if point.revocations]
     if not shown and not any(point.revocations_suppressed for point in points):
         return Panel("revocations", title, empty="No tester has lost access.")
     gaps = any(point.revocations_suppressed for point in points)
     if shown:
         worst = max(shown, key=lambda point: point.revocations)
-        summary = (
-            f"The most in one week: {_number(worst.revocations)}, in the week starting "
-            f"{week_label(worst.period_start)}."
-        )
+        summary = f"The most in one month: {_number(worst.revocations)}, in {month_label(worst.period_start)}."
     else:
-        summary = "Every week's revocations are hidden by the privacy floor."
+        summary = "Every month's revocations are withheld by the privacy rules."
     return Panel(
         "revocations",
         title,
         svg=revocations_chart(points),
         summary=summary,
-        note=_gap_note("weeks") if gaps else "",
-        columns=("Week starting", "Revocations"),
-        rows=[(week_label(p.period_start), _number(p.revocations)) for p in points],
+        note=_gap_note("months") if gaps else "",
+        columns=("Month", "Revocations"),
+        rows=[(month_label(p.period_start), _number(p.revocations)) for p in points],
     )
 
 
 def program_charts(
     metrics: Metrics,
     monthly: list[SeriesPoint] | None,
-    weekly: list[SeriesPoint] | None,
     latency: list[LatencyBucket] | None,
 ) -> list[Panel]:
     """The program dashboard's four charts; none when the program is below the privacy floor."""
-    if metrics.suppressed or monthly is None or weekly is None:
+    if metrics.suppressed or monthly is None:
         return []
+    months = contiguous(monthly)
     return [
-        hours_panel(contiguous(monthly, "month"), metrics),
+        hours_panel(months, metrics),
         kinds_panel(metrics),
         latency_panel(latency, metrics),
-        revocations_panel(contiguous(weekly, "week")),
+        revocations_panel(months),
     ]

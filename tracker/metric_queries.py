@@ -147,6 +147,10 @@ def contributions(program_ids, group, period: Period, today: dt.date) -> dict:
     )
     older = Q(due_on__lt=today)
     by_kind = {f"kind_{kind}": Count("id", filter=Q(kind=kind)) for kind in Contribution.Kind.values}
+    by_kind |= {
+        f"kind_artists_{kind}": Count("enrollment__artist", filter=Q(kind=kind), distinct=True)
+        for kind in Contribution.Kind.values
+    }
     return grouped(
         queryset,
         group,

@@ -18,23 +18,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import (
-    Count,
-    DateField,
-    ExpressionWrapper,
-    F,
-    FloatField,
-    Q,
     QuerySet,
-    Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce, Extract, TruncMonth, TruncWeek
 from django.utils import timezone
 
-from artists.models import Work
 from feedback.models import Contribution
-from feedback.selectors import is_compensated
-from programs.models import AccessEvent, Program
+from programs.models import Program
 from programs.selectors import listed_programs
 from tracker import metric_queries as queries
 from tracker import privacy
@@ -201,6 +190,7 @@ def _assemble(key, name, programs: list[Program], parts: dict, disclosures: dict
 
     m.contributions = work.get("contributions", 0)
     m.contributions_by_kind = {kind: work.get(f"kind_{kind}", 0) for kind in Contribution.Kind.values}
+    kind_artists = {kind: work.get(f"kind_artists_{kind}", 0) for kind in Contribution.Kind.values}
     m.hours = hours
     m.compensated_contributions = work.get("compensated_contributions", 0)
     m.compensated_hours = work.get("compensated_hours") or Decimal("0")
@@ -249,7 +239,7 @@ def _assemble(key, name, programs: list[Program], parts: dict, disclosures: dict
 
     m.score_breakdown = score_points(m)
     m.fairness_score = sum(1 for point in m.score_breakdown if point.earned)
-    return _apply_floor(privacy.withhold(m, disclosures, flagged))
+    return _apply_floor(privacy.withhold(m, disclosures, flagged, kind_artists))
 
 
 # Which bases decide whether a program's records join a pooled query (tracker.privacy): a
@@ -368,147 +358,3 @@ def platform_metrics(*, period: Period = ALL, now: dt.datetime | None = None) ->
     """One Metrics over every listed program (money only by currency when they differ)."""
     now = now or timezone.now()
     return replace(_pooled(None, "All programs", list(listed_programs()), "platform", period, now), key="platform")
-
-
-# -- time series ----------------------------------------------------------------------
-
-INTERVALS = {"month": TruncMonth, "week": TruncWeek}
-
-
-@dataclass(frozen=True)
-class SeriesPoint:
-    period_start: dt.date
-    contributions: int | None
-    hours: Decimal | None
-    compensated_hours: Decimal | None
-    revocations: int | None
-    # A figure drawn from fewer than MIN_GROUP_SIZE artists in its bucket is None.
-    work_suppressed: bool
-    revocations_suppressed: bool
-
-
-def time_series(program: Program, *, interval: str = "month", period: Period = ALL) -> list[SeriesPoint] | None:
-    """Contributions, hours, compensated hours and revocations per month (or week).
-
-    None when the program itself is below the privacy floor; within the series, a bucket's
-    work figures (or its revocations) are None when fewer than MIN_GROUP_SIZE artists are
-    behind them.
-    """
-    if interval not in INTERVALS:
-        raise ValueError(f"interval must be one of {', '.join(INTERVALS)}")
-    artists = queries.artists([program.pk], "program", period).get(program.pk, {}).get("artists", 0)
-    if suppressed_reason(artists):
-        return None
-    trunc = INTERVALS[interval]
-    contributions = (
-        Contribution.objects.filter(Q(enrollment__program=program) & period.on("occurred_on"))
-        .alias(compensated=is_compensated())
-        .annotate(bucket=trunc("occurred_on", output_field=DateField()))
-        .values("bucket")
-        .annotate(
-            contributions=Count("id"),
-            hours=Sum("hours_spent"),
-            compensated_hours=Coalesce(Sum("hours_spent", filter=Q(compensated=True)), Value(Decimal("0"))),
-            artists=Count("enrollment__artist", distinct=True),
-        )
-        .order_by("bucket")
-    )
-    revocations = (
-        AccessEvent.objects.filter(
-            Q(enrollment__program=program, kind=AccessEvent.Kind.REVOKED) & period.on("occurred_at__date")
-        )
-        .annotate(bucket=trunc("occurred_at", output_field=DateField()))
-        .values("bucket")
-        .annotate(revocations=Count("id"), artists=Count("enrollment__artist", distinct=True))
-        .order_by("bucket")
-    )
-    work = {row["bucket"]: row for row in contributions}
-    revoked = {row["bucket"]: row for row in revocations}
-    points = []
-    for start in sorted(set(work) | set(revoked)):
-        w = work.get(
-            start, {"contributions": 0, "hours": Decimal("0"), "compensated_hours": Decimal("0"), "artists": 0}
-        )
-        r = revoked.get(start, {"revocations": 0, "artists": 0})
-        # An empty bucket hides nothing; a bucket with a few artists hides their figures.
-        hide_work = 0 < w["artists"] < settings.MIN_GROUP_SIZE
-        hide_revoked = 0 < r["artists"] < settings.MIN_GROUP_SIZE
-        points.append(
-            SeriesPoint(
-                period_start=start,
-                contributions=None if hide_work else w["contributions"],
-                hours=None if hide_work else w["hours"],
-                compensated_hours=None if hide_work else w["compensated_hours"],
-                revocations=None if hide_revoked else r["revocations"],
-                work_suppressed=hide_work,
-                revocations_suppressed=hide_revoked,
-            )
-        )
-    return points
-
-
-# Approval latency buckets for the distribution chart: (label, upper bound in days or None).
-LATENCY_BUCKETS = (
-    ("under 1 day", 1),
-    ("1–3 days", 3),
-    ("3–7 days", 7),
-    ("7–14 days", 14),
-    ("14–30 days", 30),
-    ("30–90 days", 90),
-    ("over 90 days", None),
-)
-
-
-@dataclass(frozen=True)
-class LatencyBucket:
-    label: str
-    decided: int | None  # works whose first decision came within this bucket's time
-    pending: int | None  # works still waiting, by how long they have waited so far
-    # True when fewer than MIN_GROUP_SIZE artists are behind this bucket: its counts are None.
-    suppressed: bool = False
-
-
-def latency_distribution(
-    program: Program, *, period: Period = ALL, now: dt.datetime | None = None
-) -> list[LatencyBucket] | None:
-    """How long works waited for their first decision (and how long pending ones have waited),
-    in one query. None when the program is below the privacy floor; a bucket with works from
-    fewer than MIN_GROUP_SIZE artists shows no counts."""
-    now = now or timezone.now()
-    artists = queries.artists([program.pk], "program", period).get(program.pk, {}).get("artists", 0)
-    if suppressed_reason(artists):
-        return None
-    waited = ExpressionWrapper(
-        Extract(Coalesce("first_decided_at", Value(now)) - F("submitted_at"), "epoch") / 86400.0,
-        output_field=FloatField(),
-    )
-    decided, pending = ~Q(status=Work.Status.PENDING), Q(status=Work.Status.PENDING)
-    aggregates = {}
-    lower = None
-    for index, (_, upper) in enumerate(LATENCY_BUCKETS):
-        within = Q()
-        if lower is not None:
-            within &= Q(waited__gte=lower)
-        if upper is not None:
-            within &= Q(waited__lt=upper)
-        aggregates[f"decided_{index}"] = Count("id", filter=decided & within)
-        aggregates[f"pending_{index}"] = Count("id", filter=pending & within)
-        aggregates[f"artists_{index}"] = Count("enrollment__artist", filter=within, distinct=True)
-        lower = upper
-    row = (
-        Work.objects.filter(Q(enrollment__program=program) & period.on("submitted_at__date"))
-        .annotate(waited=waited)
-        .aggregate(**aggregates)
-    )
-    buckets = []
-    for i, (label, _) in enumerate(LATENCY_BUCKETS):
-        hidden = 0 < row[f"artists_{i}"] < settings.MIN_GROUP_SIZE
-        buckets.append(
-            LatencyBucket(
-                label=label,
-                decided=None if hidden else row[f"decided_{i}"],
-                pending=None if hidden else row[f"pending_{i}"],
-                suppressed=hidden,
-            )
-        )
-    return buckets

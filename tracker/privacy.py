@@ -297,7 +297,21 @@ ARTIST_FLAG_KINDS = frozenset(
 )
 
 
-def withhold(m, disclosures: dict[str, Disclosure], flagged: dict[str, int]):
+def withheld_kinds(artists: dict[str, int]) -> list[str]:
+    """The parts of a split (contributions by kind) to withhold, given how many artists are
+    behind each: those below the floor, then, while the largest of them is below the floor
+    (so the withheld parts together may be too), the smallest shown part as well. Counts
+    stand in for the sets of artists here, so this errs on the side of withholding."""
+    hidden = [kind for kind, count in artists.items() if below_floor(count)]
+    while hidden and max(artists[kind] for kind in hidden) < settings.MIN_GROUP_SIZE:
+        shown = [kind for kind, count in artists.items() if count and kind not in hidden]
+        if not shown:
+            break
+        hidden.append(min(shown, key=lambda kind: (artists[kind], kind)))
+    return hidden
+
+
+def withhold(m, disclosures: dict[str, Disclosure], flagged: dict[str, int], kind_artists: dict[str, int]):
     """Withhold each figure of `m` (a tracker.metrics.Metrics) whose basis is below the floor
     or dominated, and say for each shown figure how many verified artists are behind it. A
     count of open flags about artists' records is withheld below the floor of the artists it
@@ -312,6 +326,12 @@ def withhold(m, disclosures: dict[str, Disclosure], flagged: dict[str, int]):
             setattr(m, figure, None)
         else:
             counts[figure] = disclosures[bases[0]].artists
+    if m.contributions_by_kind is not None:
+        # The kinds split the contributions: the shown total minus the shown kinds gives the
+        # withheld ones together, so they must be drawn from enough artists too.
+        for kind in withheld_kinds(kind_artists):
+            m.contributions_by_kind[kind] = None
+            withheld[f"contributions_by_kind.{kind}"] = floor_reason(BASES["contributors"])
     open_flags = {}
     for kind, number in (m.open_flags or {}).items():
         if kind in ARTIST_FLAG_KINDS and below_floor(flagged.get(kind, 0)):

@@ -11,9 +11,10 @@ from rest_framework.renderers import JSONRenderer
 from config.api import RejectUnknownFieldsMixin, SlugRelatedField
 from programs.models import Program
 from programs.selectors import listed_programs
-from tracker.metrics import INTERVALS, Metrics
+from tracker.metrics import Metrics
 from tracker.models import Flag, WebhookDelivery, WebhookSubscription
 from tracker.selectors import artist_label
+from tracker.series import INTERVALS
 from tracker.webhooks import DestinationNotAllowed, check_destination
 
 # -- stats ---------------------------------------------------------------------------------
@@ -61,7 +62,9 @@ class MetricsSerializer(serializers.Serializer):
         max_digits=14, decimal_places=2, allow_null=True, help_text="Sum of hours_spent of those contributions."
     )
     contributions_by_kind = serializers.DictField(
-        child=serializers.IntegerField(min_value=0), allow_null=True, help_text="Contributions by kind."
+        child=serializers.IntegerField(min_value=0, allow_null=True),
+        allow_null=True,
+        help_text="Contributions by kind; a kind withheld by the privacy rules is null (see withheld).",
     )
     compensated_share = share_field("Compensated contributions / contributions (cash or stipend allocated > 0).")
     compensated_hours_share = share_field("Hours of compensated contributions / hours.")

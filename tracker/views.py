@@ -14,12 +14,10 @@ from tracker.exports import compare_csv, program_csv, programs_csv
 from tracker.filters import FlagFilter
 from tracker.forms import CompareForm, PeriodForm, ProgramTableForm
 from tracker.metrics import (
-    latency_distribution,
     metrics_for_program,
     organization_metrics,
     platform_metrics,
     program_metrics,
-    time_series,
 )
 from tracker.models import Flag, Follow
 from tracker.selectors import (
@@ -31,6 +29,7 @@ from tracker.selectors import (
     program_table,
     public_flags,
 )
+from tracker.series import latency_distribution, time_series
 
 FLAGS_PER_PAGE = 50
 NEWEST_FLAGS_SHOWN = 5
@@ -216,8 +215,7 @@ def program_dashboard(request, slug):
             *page_figures(
                 "program-series",
                 lambda: (
-                    time_series(program, interval="month", period=period),
-                    time_series(program, interval="week", period=period),
+                    time_series(program, period=period),
                     latency_distribution(program, period=period),
                 ),
                 program.pk,

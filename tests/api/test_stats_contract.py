@@ -16,7 +16,7 @@ from feedback.models import Contribution
 from programs.models import Enrollment, Program
 from tests.api.stats_world import HIDDEN_REASON, TINY_HANDLES, build_world
 from tests.jobs.helpers import log_work, make_tester, on
-from tracker.metrics import organization_metrics, platform_metrics, program_metrics, time_series
+from tracker.metrics import organization_metrics, platform_metrics, program_metrics
 from tracker.services import run_scan
 
 pytestmark = pytest.mark.django_db
@@ -213,7 +213,8 @@ def assert_metric_types(data: dict) -> None:
         assert all(isinstance(k, str) and type(v) is int and v > 0 for k, v in data["open_flags"].items())
     if data["contributions_by_kind"] is not None:
         assert list(data["contributions_by_kind"]) == Contribution.Kind.values
-        assert all(type(v) is int for v in data["contributions_by_kind"].values())
+        # A kind withheld by the privacy rules is null.
+        assert all(type(v) is int or v is None for v in data["contributions_by_kind"].values())
     if data["cash_paid_by_currency"] is not None:
         assert all(TWO_PLACES.match(v) for v in data["cash_paid_by_currency"].values())
     if data["score_breakdown"] is not None:
@@ -375,15 +376,16 @@ def test_monthly_time_series_has_the_contract_fields_and_hides_small_buckets(api
         for name in ("hours", "compensated_hours"):
             assert point[name] is None or TWO_PLACES.match(point[name])
     assert data["points"] == [
-        # March: A–E, five artists: shown. c1 and c2 are compensated (4.00 + 2.00 h).
+        # March: A–E, five artists; but April's one artist would be the year's figures minus
+        # March's, so March is withheld with it (complementary suppression).
         {
             "period_start": "2026-03-01",
-            "contributions": 5,
-            "hours": "11.00",
-            "compensated_hours": "6.00",
+            "contributions": None,
+            "hours": None,
+            "compensated_hours": None,
             "revocations": 0,
         },
-        # April: only A logged work: hidden.
+        # April: only A logged work: withheld.
         {
             "period_start": "2026-04-01",
             "contributions": None,
@@ -391,7 +393,7 @@ def test_monthly_time_series_has_the_contract_fields_and_hides_small_buckets(api
             "compensated_hours": None,
             "revocations": 0,
         },
-        # June: E's revocation, one artist: hidden.
+        # June: E's revocation, one artist: withheld.
         {
             "period_start": "2026-06-01",
             "contributions": 0,
@@ -400,18 +402,16 @@ def test_monthly_time_series_has_the_contract_fields_and_hides_small_buckets(api
             "revocations": None,
         },
     ]
+    # The year (and all time) is shown: the five artists' 12.50 h.
+    year = get_json(api, f"{STATS}/programs/open-canvas/?period=2026")
+    assert (year["contributions"], year["hours"]) == (6, "12.50")
 
 
-def test_weekly_time_series_starts_periods_on_mondays_and_matches_metrics(api, world):
-    data = get_json(api, f"{STATS}/programs/open-canvas/timeseries/?interval=week")
+def test_a_weekly_time_series_is_refused_weeks_are_not_on_the_grid(api, world):
+    response = api.get(f"{STATS}/programs/open-canvas/timeseries/?interval=week")
 
-    expected = time_series(world.program, interval="week")
-    assert [p["period_start"] for p in data["points"]] == [p.period_start.isoformat() for p in expected]
-    assert all(p.period_start.weekday() == 0 for p in expected)
-    assert [(p["contributions"], p["revocations"]) for p in data["points"]] == [
-        (p.contributions, p.revocations) for p in expected
-    ]
-    assert [None if p["hours"] is None else Decimal(p["hours"]) for p in data["points"]] == [p.hours for p in expected]
+    assert response.status_code == 400
+    assert response.json() == {"interval": ["Use one of: month."]}
 
 
 def test_time_series_defaults_to_months(api, world):
@@ -447,12 +447,12 @@ def test_the_list_shows_a_program_below_the_floor_with_nulls(api, world):
 
 
 def test_the_time_series_of_a_program_below_the_floor_has_no_points(api, world):
-    response = api.get(f"{STATS}/programs/tiny-beta/timeseries/?interval=week")
+    response = api.get(f"{STATS}/programs/tiny-beta/timeseries/?interval=month")
     data = response.json()
 
     assert data == {
         "program": "tiny-beta",
-        "interval": "week",
+        "interval": "month",
         "suppressed": True,
         "suppressed_reason": HIDDEN_REASON,
         "points": [],

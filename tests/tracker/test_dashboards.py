@@ -18,7 +18,8 @@ from programs.services import revoke_many
 from tests import factories
 from tests.jobs.helpers import at, log_work, make_program, make_tester, make_testers, pay, submit
 from tracker.charts import hours_panel, revocations_chart
-from tracker.metrics import Metrics, SeriesPoint
+from tracker.metrics import Metrics
+from tracker.series import SeriesPoint
 from tracker.services import run_scan
 
 pytestmark = pytest.mark.django_db
@@ -156,9 +157,10 @@ def test_the_access_chart_shows_a_mass_revocation_as_a_spike(client, settings):
     response = client.get("/programs/sudden-stop/")
 
     panel = next(panel for panel in response.context["charts"] if panel.slug == "revocations")
-    assert "The most in one week: 10, in the week starting 4 May 2026." in panel.summary
-    assert ("4 May 2026", "10") in panel.rows
-    assert "<title>Testers who lost access, by week</title>" in panel.svg
+    # By month, the grid's finest cell (a week would straddle two months).
+    assert "The most in one month: 10, in May 2026." in panel.summary
+    assert ("May 2026", "10") in panel.rows
+    assert "<title>Testers who lost access, by month</title>" in panel.svg
 
 
 def test_a_suppressed_bucket_is_a_gap_with_a_note():
@@ -175,15 +177,15 @@ def test_a_suppressed_bucket_is_a_gap_with_a_note():
     assert "<svg" in panel.svg and "<script" not in panel.svg
 
 
-def test_revocation_chart_leaves_hidden_weeks_blank():
+def test_revocation_chart_leaves_hidden_months_blank():
     points = [
-        SeriesPoint(dt.date(2026, 3, 2), 0, Decimal("0"), Decimal("0"), 12, False, False),
-        SeriesPoint(dt.date(2026, 3, 9), 0, Decimal("0"), Decimal("0"), None, False, True),
+        SeriesPoint(dt.date(2026, 3, 1), 0, Decimal("0"), Decimal("0"), 12, False, False),
+        SeriesPoint(dt.date(2026, 4, 1), 0, Decimal("0"), Decimal("0"), None, False, True),
     ]
 
     svg = revocations_chart(points)
 
-    # One bar (12); the hidden week draws nothing rather than a zero-height bar.
+    # One bar (12); the hidden month draws nothing rather than a zero-height bar.
     assert svg.count('class="rect reactive tooltip-trigger"') == 1
 
 
@@ -324,7 +326,7 @@ def test_the_dashboard_queries_do_not_grow_with_the_contributions(
     factories.ProgramFactory.create_batch(3)
 
     # The figures (9), who is behind them for the privacy rules (6), the series and the page.
-    with django_assert_max_num_queries(27):
+    with django_assert_max_num_queries(29):
         response = client.get("/programs/busy/")
 
     assert response.context["metrics"].contributions == contributions

@@ -24,18 +24,14 @@ from tests import factories
 from tests.jobs.helpers import at, log_work, make_program, make_tester, make_testers, on, pay, submit
 from tracker import privacy
 from tracker.metrics import (
-    LATENCY_BUCKETS,
-    LatencyBucket,
     Metrics,
     Period,
-    SeriesPoint,
-    latency_distribution,
     metrics_for_program,
     organization_metrics,
     platform_metrics,
     program_metrics,
-    time_series,
 )
+from tracker.series import LATENCY_BUCKETS, LatencyBucket, SeriesPoint, latency_distribution, time_series
 from tracker.services import run_scan
 
 pytestmark = pytest.mark.django_db
@@ -605,45 +601,49 @@ def test_in_a_date_range_the_floor_counts_the_artists_with_records_in_it():
 
 
 def test_time_series_hides_the_months_with_fewer_than_five_artists():
-    # Privacy floor inside a series: a month's work figures (or revocations) from fewer than 5 artists are null.
+    # Privacy rules inside a series: a month's work figures (or revocations) from fewer than 5 artists are null.
     program = make_program()
-    testers = make_testers(program, 6)
+    testers = make_testers(program, 13)
+    january = [log_work(tester, on("2026-01-05"), hours="1.00") for tester in testers[5:8]]
+    february = [log_work(tester, on("2026-02-05"), hours="1.00") for tester in testers[8:12]]
     march = [log_work(tester, on("2026-03-05"), hours="1.50") for tester in testers[:5]]
-    pay(testers[0], [march[0]], on("2026-03-20"), amount="60.00")
+    for contribution in (*january, *february, *march):
+        pay(contribution.enrollment, [contribution], on("2026-03-20"), amount="60.00")
     for tester in testers[:2]:
         log_work(tester, on("2026-04-05"), hours="3.00")
-    revoke_access(enrollment=testers[5], occurred_at=at("2026-05-02"), reason="Ended")
+    revoke_access(enrollment=testers[12], occurred_at=at("2026-05-02"), reason="Ended")
 
     series = time_series(program)
 
     assert series == [
-        # March: five artists, 5 × 1.5 = 7.5 h, one paid (1.5 h); no revocations.
-        SeriesPoint(on("2026-03-01"), 5, Decimal("7.50"), Decimal("1.50"), 0, False, False),
-        # April: two artists: hidden.
+        # January (three artists) and February (four): each withheld; together seven, so the
+        # first quarter minus March reveals no one, and March (five artists, 7.50 h, all
+        # paid) is shown.
+        SeriesPoint(on("2026-01-01"), None, None, None, 0, True, False),
+        SeriesPoint(on("2026-02-01"), None, None, None, 0, True, False),
+        SeriesPoint(on("2026-03-01"), 5, Decimal("7.50"), Decimal("7.50"), 0, False, False),
+        # April: two artists: withheld (the year minus March is then nine artists' work).
         SeriesPoint(on("2026-04-01"), None, None, None, 0, True, False),
         # May: no work (nothing to hide); one revocation: hidden.
         SeriesPoint(on("2026-05-01"), 0, Decimal("0"), Decimal("0"), None, False, True),
     ]
 
 
-def test_time_series_by_week_and_in_a_period():
-    # time_series(interval="week", period=…): weeks start on Monday; the period filters occurred_on.
+def test_time_series_in_a_period_has_its_months_only():
+    # time_series(period=…): the months of the period; weeks are not on the grid.
     program = make_program()
     for tester in make_testers(program, 5):
-        log_work(tester, on("2026-03-04"), hours="1.00")  # a Wednesday
-        log_work(tester, on("2026-03-09"), hours="2.00")  # the next Monday
-        log_work(tester, on("2026-04-06"), hours="4.00")  # a Monday in April
+        log_work(tester, on("2026-03-04"), hours="1.00")
+        log_work(tester, on("2026-03-09"), hours="2.00")
+        log_work(tester, on("2026-04-06"), hours="4.00")
 
-    weeks = time_series(program, interval="week", period=Period.parse("2026-03"))
-    in_april = time_series(program, interval="week", period=Period.parse("2026-04"))
+    march = time_series(program, period=Period.parse("2026-03"))
+    in_q2 = time_series(program, period=Period.parse("2026-Q2"))
 
-    assert [(p.period_start, p.contributions, p.hours) for p in weeks] == [
-        (on("2026-03-02"), 5, Decimal("5.00")),
-        (on("2026-03-09"), 5, Decimal("10.00")),
-    ]
-    assert [(p.period_start, p.hours) for p in in_april] == [(on("2026-04-06"), Decimal("20.00"))]
-    with pytest.raises(ValueError, match="interval must be one of month, week"):
-        time_series(program, interval="day")
+    assert [(p.period_start, p.contributions, p.hours) for p in march] == [(on("2026-03-01"), 10, Decimal("15.00"))]
+    assert [(p.period_start, p.hours) for p in in_q2] == [(on("2026-04-01"), Decimal("20.00"))]
+    with pytest.raises(ValueError, match="interval must be one of month"):
+        time_series(program, interval="week")
 
 
 # -- organizations and the platform ----------------------------------------------------
