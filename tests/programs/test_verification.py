@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from artists.services import ERASED_TEXT, erase_artist
 from programs import services
@@ -359,3 +360,115 @@ def test_an_artist_deleted_outright_takes_their_files_too(
         unverified.artist.delete()
 
     assert stored_files(evidence_root) == []
+
+
+# The artist's pages.
+
+
+def evidence_page(enrollment) -> str:
+    return reverse("ledger-evidence", args=[enrollment.pk])
+
+
+def test_the_evidence_page_says_why_and_takes_a_note_and_a_file(client, unverified):
+    client.force_login(unverified.artist.user)
+
+    page = client.get(evidence_page(unverified))
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'enctype="multipart/form-data"' in html and 'type="file"' in html
+    assert "Only verified testers count in the public figures" in html
+    assert "The program never sees your evidence. Only the tracker's reviewers do" in html
+
+
+def test_sending_evidence_takes_the_artist_back_to_the_program_pending(client, unverified, evidence_root):
+    client.force_login(unverified.artist.user)
+
+    response = client.post(
+        evidence_page(unverified),
+        {"note": "The invitation email", "file": upload("invitation.pdf", PDF)},
+        follow=True,
+    )
+
+    assert response.redirect_chain == [(reverse("ledger-enrollment", args=[unverified.pk]), 302)]
+    html = response.content.decode()
+    assert "Thank you: a reviewer will look at your evidence." in html
+    assert "Pending review" in html and "invitation.pdf" in html
+    evidence = EnrollmentEvidence.objects.get()
+    assert reverse("evidence-file", args=[evidence.pk]) in html
+    assert (evidence.uploaded_by, evidence.content_type) == (unverified.artist.user, "application/pdf")
+    assert stored_files(evidence_root) == [evidence.file.name]
+
+
+def test_a_wrong_file_is_shown_on_its_field_and_nothing_is_written(client, unverified, evidence_root):
+    client.force_login(unverified.artist.user)
+
+    page = client.post(evidence_page(unverified), {"note": "Proof", "file": upload("proof.pdf", PNG)})
+
+    assert page.status_code == 200
+    assert page.context["form"].errors == {
+        "file": [
+            "This file's content is not a PDF, whatever its name says. "
+            "Attach a PDF, PNG, JPEG, plain text (.txt) or email (.eml) file."
+        ]
+    }
+    assert not EnrollmentEvidence.objects.exists() and stored_files(evidence_root) == []
+
+
+def test_another_artists_evidence_page_is_not_found(client, unverified):
+    client.force_login(factories.ArtistFactory().user)
+
+    assert client.get(evidence_page(unverified)).status_code == 404
+    assert client.post(evidence_page(unverified), {"note": "Mine now"}).status_code == 404
+    assert not EnrollmentEvidence.objects.exists()
+
+
+def test_the_program_page_shows_the_state_the_reason_and_the_evidence(client, pending):
+    services.decide_verification(
+        enrollment=pending, decision="rejected", reason="The email names someone else.", reviewer=make_reviewer()
+    )
+    client.force_login(pending.artist.user)
+
+    html = client.get(reverse("ledger-enrollment", args=[pending.pk])).content.decode()
+
+    assert "Rejected" in html and "The email names someone else." in html
+    assert "Invitation email" in html and "Add more evidence" in html
+    assert evidence_page(pending) in html
+
+
+def test_the_ledger_overview_shows_each_programs_verification(client, db):
+    artist = factories.ArtistFactory()
+    factories.EnrollmentFactory(artist=artist, program__name="Verified Beta")
+    factories.EnrollmentFactory(artist=artist, program__name="Pending Beta", verification=V.PENDING)
+    client.force_login(artist.user)
+
+    html = client.get(reverse("ledger")).content.decode()
+
+    assert '<th scope="col">Verification</th>' in html
+    assert ">Verified</span>" in html and ">Pending review</span>" in html
+
+
+def test_the_owner_downloads_their_file_as_an_attachment(client, unverified):
+    evidence = attach_file(unverified, "Einladung März.pdf")
+    client.force_login(unverified.artist.user)
+
+    response = client.get(reverse("evidence-file", args=[evidence.pk]))
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "filename*=utf-8''Einladung%20M%C3%A4rz.pdf" in response["Content-Disposition"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_reviewer_downloads_the_file_and_nobody_else_does(client, unverified):
+    evidence = attach_file(unverified)
+    url = reverse("evidence-file", args=[evidence.pk])
+
+    assert client.get(url).status_code == 302  # to the login page
+    client.force_login(factories.ArtistFactory().user)
+    assert client.get(url).status_code == 404
+    client.force_login(make_reviewer())
+    assert client.get(url).status_code == 200
