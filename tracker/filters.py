@@ -6,6 +6,7 @@ import re
 
 import django_filters
 from django import forms
+from drf_spectacular.utils import extend_schema_field
 
 from programs.selectors import listed_programs
 from tracker.models import Flag
@@ -80,6 +81,9 @@ class MonthField(forms.CharField):
         return dt.date(int(match[1]), int(match[2]), 1)
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": r"^\d{4}-\d{2}$", "description": "A calendar month, YYYY-MM (e.g. 2026-11)."}
+)
 class MonthFilter(django_filters.Filter):
     field_class = MonthField
 

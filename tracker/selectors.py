@@ -29,7 +29,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, TruncDate, TruncMonth
+from django.db.models.functions import Cast, Coalesce, TruncDate, TruncMonth
 from django.db.models.lookups import GreaterThanOrEqual
 
 from programs.models import AccessEvent, Enrollment, Program
@@ -236,7 +236,10 @@ def finding_day(prefix: str = "") -> Case:
                 )
             ),
         ),
-        When(kind(Kind.MASS_REVOCATION), then=_utc_day(_detail(prefix, "started_at", DateTimeField()))),
+        When(
+            kind(Kind.MASS_REVOCATION),
+            then=Coalesce(_utc_day(_detail(prefix, "started_at", DateTimeField())), _utc_day(F(f"{prefix}raised_at"))),
+        ),
         default=_utc_day(F(f"{prefix}raised_at")),
         output_field=DateField(),
     )
