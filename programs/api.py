@@ -235,7 +235,7 @@ class ReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = "[0-9]+"
 
     def get_queryset(self):
-        return review_queue()
+        return review_queue(with_evidence=True)
 
     @extend_schema(request=VerificationDecisionSerializer, responses={200: ReviewEnrollmentSerializer})
     @action(detail=True, methods=["post"], serializer_class=VerificationDecisionSerializer)

@@ -62,12 +62,15 @@ def readable_evidence(*, user, artist=None) -> QuerySet[EnrollmentEvidence]:
     return evidence.none()
 
 
-def review_queue() -> QuerySet[Enrollment]:
-    """Enrollments as a reviewer sees them, with their program, handle and evidence: pending
-    first, the one whose latest evidence is oldest first; then the rest."""
-    return (
+# Pending first, the one whose latest evidence is oldest first; then the rest.
+REVIEW_ORDER = ("awaiting", "last_evidence_at", "id")
+
+
+def review_queue(*, with_evidence: bool = False) -> QuerySet[Enrollment]:
+    """Enrollments as a reviewer sees them, with their program and handle (and, asked for,
+    their evidence), in REVIEW_ORDER."""
+    queue = (
         Enrollment.objects.select_related("program", "artist")
-        .prefetch_related(Prefetch("evidence", queryset=EnrollmentEvidence.objects.order_by("uploaded_at", "id")))
         .annotate(
             awaiting=Case(
                 When(verification=Enrollment.Verification.PENDING, then=Value(0)),
@@ -76,5 +79,10 @@ def review_queue() -> QuerySet[Enrollment]:
             ),
             last_evidence_at=Max("evidence__uploaded_at"),
         )
-        .order_by("awaiting", "last_evidence_at", "id")
+        .order_by(*REVIEW_ORDER)
     )
+    if with_evidence:
+        queue = queue.prefetch_related(
+            Prefetch("evidence", queryset=EnrollmentEvidence.objects.order_by("uploaded_at", "id"))
+        )
+    return queue

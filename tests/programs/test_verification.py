@@ -472,3 +472,103 @@ def test_a_reviewer_downloads_the_file_and_nobody_else_does(client, unverified):
     assert client.get(url).status_code == 404
     client.force_login(make_reviewer())
     assert client.get(url).status_code == 200
+
+
+# The admin's verification queue.
+
+QUEUE = "/admin/programs/enrollmentreview/"
+
+
+@pytest.fixture
+def reviewer_client(client):
+    """A staff account that is not a superuser and holds only the verify_enrollment permission."""
+    client.force_login(make_reviewer(username="union-rep", is_staff=True))
+    return client
+
+
+def admin_messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_a_reviewer_finds_the_queue_and_nothing_else_in_the_admin(reviewer_client, pending):
+    index = reviewer_client.get("/admin/")
+
+    assert index.status_code == 200
+    assert "Verification queue" in index.content.decode()
+    assert [model["object_name"] for app in index.context["app_list"] for model in app["models"]] == [
+        "EnrollmentReview"
+    ]
+    assert reviewer_client.get("/admin/programs/enrollment/").status_code == 403
+    assert reviewer_client.get("/admin/artists/artist/").status_code == 403
+
+
+def test_the_queue_lists_pending_first_and_filters(reviewer_client, pending, db):
+    verified = factories.EnrollmentFactory()
+    later = factories.EnrollmentFactory(verification=V.UNVERIFIED)
+    services.attach_evidence(enrollment=later, note="Later", uploaded_by=later.artist.user)
+
+    listing = reviewer_client.get(QUEUE)
+    only_verified = reviewer_client.get(QUEUE, {"verification__exact": "verified"})
+
+    assert list(listing.context["cl"].result_list) == [pending, later, verified]
+    assert list(only_verified.context["cl"].result_list) == [verified]
+    assert [choice[0] for choice in listing.context["action_form"].fields["action"].choices][1:] == [
+        "verify_selected",
+        "reject_selected",
+    ]
+
+
+def test_the_queue_page_shows_the_evidence_with_a_checked_download(reviewer_client, pending):
+    evidence = attach_file(pending, "mail.pdf")
+
+    page = reviewer_client.get(f"{QUEUE}{pending.pk}/change/")
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Invitation email" in html
+    assert f'<a href="/me/evidence/{evidence.pk}/file/">mail.pdf</a>' in html
+    assert reviewer_client.get(f"/me/evidence/{evidence.pk}/file/").status_code == 200
+
+
+def test_verify_selected_verifies_through_the_service(reviewer_client, pending):
+    response = reviewer_client.post(
+        QUEUE, {"action": "verify_selected", "_selected_action": [pending.pk], "reason": ""}, follow=True
+    )
+
+    assert "Verified 1 enrollment(s)." in admin_messages(response)
+    pending.refresh_from_db()
+    assert (pending.verification, pending.verified_by.username) == (V.VERIFIED, "union-rep")
+    assert pending.verification_decisions.get().decision == "verified"
+
+
+def test_reject_selected_needs_the_reason_box(reviewer_client, pending):
+    data = {"action": "reject_selected", "_selected_action": [pending.pk]}
+
+    blank = reviewer_client.post(QUEUE, {**data, "reason": ""}, follow=True)
+    assert Enrollment.objects.get(pk=pending.pk).verification == V.PENDING
+    assert admin_messages(blank) == [
+        f"Not decided ({pending}): Give the reason for a rejection: the artist sees it and can send more."
+    ]
+
+    reviewer_client.post(QUEUE, {**data, "reason": "The email is addressed to someone else."})
+    pending.refresh_from_db()
+    assert (pending.verification, pending.verification_reason) == (
+        V.REJECTED,
+        "The email is addressed to someone else.",
+    )
+
+
+def test_staff_without_the_permission_and_non_staff_with_it(client, pending):
+    client.force_login(factories.UserFactory(is_staff=True))
+    assert client.get(QUEUE).status_code == 200
+
+    client.force_login(make_reviewer(is_staff=False))
+    assert client.get(QUEUE).status_code == 302  # the admin is for staff accounts
+
+
+def test_the_enrollment_admin_shows_and_filters_verification(staff_client, pending):
+    listing = staff_client.get("/admin/programs/enrollment/", {"verification__exact": "pending"})
+    change = staff_client.get(f"/admin/programs/enrollment/{pending.pk}/change/")
+
+    assert list(listing.context["cl"].result_list) == [pending]
+    assert "Pending review" in change.content.decode()
