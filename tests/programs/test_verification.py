@@ -3,12 +3,14 @@ with the enrollment or the artist. Files are judged by their content, not their 
 
 import os
 import stat
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from artists.services import ERASED_TEXT, erase_artist
 from programs import services
@@ -572,3 +574,34 @@ def test_the_enrollment_admin_shows_and_filters_verification(staff_client, pendi
 
     assert list(listing.context["cl"].result_list) == [pending]
     assert "Pending review" in change.content.decode()
+
+
+# The demo world.
+
+
+def test_the_demo_world_is_mostly_verified_with_a_few_pending_and_one_for_the_demo_artist(db):
+    from django.core.management import call_command
+
+    from tracker import demo
+
+    call_command("seed_demo", "--scale=0.1", "--no-progress", stdout=StringIO())
+
+    enrollments = Enrollment.objects.all()
+    pending = enrollments.filter(verification=V.PENDING)
+    assert set(enrollments.values_list("verification", flat=True)) == {V.VERIFIED, V.PENDING}
+    assert 0 < pending.count() <= 0.12 * enrollments.count()
+    assert pending.filter(program__slug=demo.INCIDENT_SLUG).count() >= 5
+    assert list(
+        Enrollment.objects.filter(artist__handle=demo.DEMO_ARTIST, verification=V.PENDING).values_list(
+            "program__slug", flat=True
+        )
+    ) == [demo.FAIR_SLUG]
+    # Every tester gave a note; every verified one has its decision, after the evidence.
+    assert EnrollmentEvidence.objects.count() == enrollments.count()
+    assert not EnrollmentEvidence.objects.exclude(file="").exists()
+    assert not pending.filter(verification_decisions__isnull=False).exists()
+    for enrollment in enrollments.filter(verification=V.VERIFIED).prefetch_related(
+        "evidence", "verification_decisions"
+    ):
+        (evidence,), (decision,) = enrollment.evidence.all(), enrollment.verification_decisions.all()
+        assert evidence.uploaded_at <= decision.decided_at == enrollment.verification_decided_at <= timezone.now()
