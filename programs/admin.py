@@ -13,6 +13,7 @@ from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -273,9 +274,13 @@ class ReviewerInline(ReadOnlyTabularInline):
 
 class EvidenceInline(ReviewerInline):
     model = EnrollmentEvidence
-    fields = ("uploaded_at", "note", "download", "size")
+    fields = ("uploaded_at", "note", "download", "file_size")
     ordering = ("uploaded_at", "id")
     verbose_name_plural = "Evidence the artist gave"
+
+    @admin.display(description="Size")
+    def file_size(self, obj):
+        return filesizeformat(obj.size) if obj.file else "—"
 
     @admin.display(description="File")
     def download(self, obj):
@@ -311,11 +316,15 @@ class EnrollmentReviewAdmin(admin.ModelAdmin):
     list_filter = ("verification", "program")
     list_select_related = ("artist", "program")
     search_fields = ("artist__handle", "program__name")
-    fields = ("artist", "program", "status", "granted_on", *VERIFICATION_FIELDS)
+    # The handle and program as text: a reviewer may not open the artist or program pages.
+    fields = ("handle", "program_name", "status", "granted_on", *VERIFICATION_FIELDS)
     readonly_fields = fields
     inlines = (EvidenceInline, VerificationDecisionInline)
     actions = ("verify_selected", "reject_selected")
     action_form = VerificationActionForm
+    # Pending first. The full order (then the longest waiting) sorts on an annotation, which
+    # the admin's checks do not know, so it comes from get_ordering.
+    ordering = REVIEW_ORDER[:1]
 
     def get_queryset(self, request):
         return review_queue().annotate(evidence_count=Count("evidence", distinct=True))
@@ -340,6 +349,14 @@ class EnrollmentReviewAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="Artist")
+    def handle(self, obj):
+        return obj.artist.handle
+
+    @admin.display(description="Program")
+    def program_name(self, obj):
+        return obj.program.name
 
     @admin.display(description="Evidence", ordering="evidence_count")
     def evidence_count(self, obj):

@@ -219,7 +219,7 @@ class EnrollmentReview(Enrollment):
 
     class Meta:
         proxy = True
-        verbose_name = "enrollment to review"
+        verbose_name = "enrollment"
         verbose_name_plural = "verification queue"
 
 
@@ -251,7 +251,7 @@ class EnrollmentEvidence(models.Model):
         indexes = [models.Index(fields=["enrollment", "uploaded_at"])]
 
     def __str__(self) -> str:
-        return f"Evidence for {self.enrollment}"
+        return f"Evidence given {self.uploaded_at:%Y-%m-%d %H:%M}"
 
 
 class VerificationDecision(models.Model):

@@ -2,7 +2,7 @@
 enrollments and their access history, and the evidence behind verification (the artist's
 own, or all of it for a reviewer)."""
 
-from django.db.models import Case, Count, IntegerField, Max, Prefetch, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Max, Prefetch, QuerySet, Value, When
 
 from programs.evidence import is_reviewer
 from programs.models import AccessEvent, Enrollment, EnrollmentEvidence, Organization, Program
@@ -62,8 +62,15 @@ def readable_evidence(*, user, artist=None) -> QuerySet[EnrollmentEvidence]:
     return evidence.none()
 
 
-# Pending first, the one whose latest evidence is oldest first; then the rest.
-REVIEW_ORDER = ("awaiting", "last_evidence_at", "id")
+# Pending first, the one whose latest evidence is oldest first; then the rest. (Expressions,
+# so that the admin's queue can take it as its ordering.)
+REVIEW_ORDER = (
+    Case(
+        When(verification=Enrollment.Verification.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
+    ).asc(),
+    F("last_evidence_at").asc(),
+    F("id").asc(),
+)
 
 
 def review_queue(*, with_evidence: bool = False) -> QuerySet[Enrollment]:
@@ -71,14 +78,7 @@ def review_queue(*, with_evidence: bool = False) -> QuerySet[Enrollment]:
     their evidence), in REVIEW_ORDER."""
     queue = (
         Enrollment.objects.select_related("program", "artist")
-        .annotate(
-            awaiting=Case(
-                When(verification=Enrollment.Verification.PENDING, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            ),
-            last_evidence_at=Max("evidence__uploaded_at"),
-        )
+        .annotate(last_evidence_at=Max("evidence__uploaded_at"))
         .order_by(*REVIEW_ORDER)
     )
     if with_evidence:

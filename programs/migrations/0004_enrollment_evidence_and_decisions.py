@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             fields=[
             ],
             options={
-                'verbose_name': 'enrollment to review',
+                'verbose_name': 'enrollment',
                 'verbose_name_plural': 'verification queue',
                 'proxy': True,
                 'indexes': [],
