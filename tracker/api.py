@@ -57,7 +57,6 @@ from tracker.selectors import (
     program_findings,
     program_table,
     public_findings,
-    public_flags,
 )
 from tracker.serializers import (
     CreatedWebhookSubscriptionSerializer,
@@ -73,6 +72,7 @@ from tracker.serializers import (
     plain,
     program_stats_data,
 )
+from tracker.webhooks import sendable
 
 # -- flags and webhooks --------------------------------------------------------------------
 
@@ -154,8 +154,8 @@ class WebhookSubscriptionViewSet(viewsets.ModelViewSet):
     def deliveries(self, request, pk=None):
         """The latest deliveries of this subscription, newest first."""
         subscription = self.get_object()
-        # A delivery of a flag the privacy floor hides would tell that the flag exists.
-        deliveries = subscription.deliveries.filter(flag__in=public_flags().values("pk"))
+        # Only what may be sent: a waiting delivery would tell that a withheld finding exists.
+        deliveries = sendable(subscription.deliveries.all()).select_related("flag__program")
         page = self.paginate_queryset(deliveries.order_by("-created_at", "-id"))
         return self.get_paginated_response(WebhookDeliverySerializer(page, many=True).data)
 

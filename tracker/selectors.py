@@ -28,7 +28,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.fields.json import KT
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, TruncDate, TruncMonth
 from django.db.models.lookups import GreaterThanOrEqual
 
@@ -163,6 +163,12 @@ class Finding:
     hours: Decimal | None
     withheld: bool
 
+    @classmethod
+    def from_row(cls, row: dict) -> "Finding":
+        """From a row of `program_findings`, `monthly_findings` or `public_findings`: its
+        columns are FINDING_COLUMNS in order (a monthly row names some of them differently)."""
+        return cls(*row.values())
+
     @property
     def program_level(self) -> bool:
         return self.flag_id is not None
@@ -190,7 +196,7 @@ class Finding:
 
 
 def _detail(prefix: str, key: str, output_field) -> Cast:
-    return Cast(KT(f"{prefix}details__{key}"), output_field)
+    return Cast(KeyTextTransform(key, f"{prefix}details"), output_field)
 
 
 def _utc_day(expression) -> TruncDate:
@@ -257,18 +263,9 @@ def finding_flags() -> QuerySet[Flag]:
 
 
 def public_flags() -> QuerySet[Flag]:
-    """Flags anyone may see: on listed programs, and never a flag about one artist in a
-    program with fewer than MIN_GROUP_SIZE artists (the flag alone could identify them)."""
-    small_programs = (
-        Enrollment.objects.values("program")
-        .annotate(n=Count("artist", distinct=True))
-        .filter(n__lt=settings.MIN_GROUP_SIZE)
-    ).values("program")
-    return (
-        Flag.objects.filter(program__in=listed_programs())
-        .exclude(Q(artist__isnull=False) & Q(program__in=small_programs))
-        .select_related("program", "artist")
-    )
+    """The flags the public sees one by one: findings about a program as a whole, on listed
+    programs. A finding about one artist's record is public only inside a monthly aggregate."""
+    return Flag.objects.filter(program__in=listed_programs(), kind__in=PROGRAM_KINDS).select_related("program")
 
 
 def _state() -> Case:
@@ -318,7 +315,7 @@ def monthly_findings(flags: QuerySet[Flag]) -> QuerySet:
     def shown_if(condition: Q, aggregate, output_field=None) -> Case:
         return Case(When(condition, then=aggregate), default=Value(None), output_field=output_field or IntegerField())
 
-    hours = Cast(KT("details__hours"), DecimalField(max_digits=12, decimal_places=2))
+    hours = _detail("", "hours", DecimalField(max_digits=12, decimal_places=2))
     # The names differ from the program rows' where a model field has that name; a union
     # matches columns by position (FINDING_COLUMNS), so the values() order is what counts.
     return (
@@ -372,6 +369,14 @@ def public_findings(flags: QuerySet[Flag]) -> QuerySet:
     )
 
 
+def shown_aggregates(program, kind, month) -> QuerySet:
+    """The open monthly aggregate of one program, kind and month if it is shown, else nothing.
+    The arguments may be values or OuterRefs (a delivery waits until its month is shown)."""
+    flags = finding_flags().filter(program_id=program, kind=kind, month=month, resolved_at__isnull=True)
+    return monthly_findings(flags).filter(withheld=False)
+
+
+SEVERITY_ORDER = {Flag.Severity.HIGH: 0, Flag.Severity.MEDIUM: 1, Flag.Severity.LOW: 2}
 SEVERITY_RANK = Case(
     When(severity=Flag.Severity.HIGH, then=Value(0)),
     When(severity=Flag.Severity.MEDIUM, then=Value(1)),

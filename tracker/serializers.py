@@ -13,8 +13,8 @@ from programs.models import Program
 from programs.selectors import listed_programs
 from tracker.metrics import INTERVALS, Metrics
 from tracker.models import Flag, WebhookDelivery, WebhookSubscription
-from tracker.selectors import artist_label, month_label, withheld_reason
-from tracker.webhooks import DestinationNotAllowed, check_destination
+from tracker.selectors import PROGRAM_KINDS, artist_label, month_label, withheld_reason
+from tracker.webhooks import FINDINGS_UPDATED, FLAG_RAISED, DestinationNotAllowed, check_destination
 
 # -- stats ---------------------------------------------------------------------------------
 
@@ -348,11 +348,28 @@ class CreatedWebhookSubscriptionSerializer(WebhookSubscriptionSerializer):
 
 
 class WebhookDeliverySerializer(serializers.ModelSerializer):
+    """A delivery as its subscriber may see it: a program-level finding's carries the flag's
+    id; a monthly aggregate's (`findings.updated`) carries the month, never a record's id."""
+
+    event = serializers.SerializerMethodField(help_text="flag.raised or findings.updated.")
+    flag = serializers.SerializerMethodField(
+        help_text="The id of the program-level finding sent (GET /api/v1/flags/{id}/); null for findings.updated."
+    )
+    program = serializers.CharField(source="flag.program.slug", read_only=True, help_text="Program slug.")
+    kind = serializers.ChoiceField(
+        source="flag.kind", choices=Flag.Kind.choices, read_only=True, help_text="Flag kind."
+    )
+    month = serializers.SerializerMethodField(help_text="YYYY-MM: the month a findings.updated event was about.")
+
     class Meta:
         model = WebhookDelivery
         fields = [
             "id",
+            "event",
             "flag",
+            "program",
+            "kind",
+            "month",
             "status",
             "attempts",
             "last_status_code",
@@ -363,7 +380,6 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
         read_only_fields = fields
         extra_kwargs = {
             "id": {"help_text": "The delivery's id."},
-            "flag": {"help_text": "The id of the flag sent (GET /api/v1/flags/{id}/)."},
             "status": {"help_text": "pending (being tried), delivered or failed (gave up)."},
             "attempts": {"help_text": "Tries so far."},
             "last_status_code": {
@@ -373,3 +389,19 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
             "next_attempt_at": {"help_text": "When the next try is due, while pending."},
             "delivered_at": {"help_text": "When it was delivered; null until then."},
         }
+
+    @staticmethod
+    def _program_level(delivery) -> bool:
+        return delivery.flag.kind in PROGRAM_KINDS
+
+    @extend_schema_field(serializers.ChoiceField(choices=[FLAG_RAISED, FINDINGS_UPDATED]))
+    def get_event(self, delivery) -> str:
+        return FLAG_RAISED if self._program_level(delivery) else FINDINGS_UPDATED
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_flag(self, delivery) -> int | None:
+        return delivery.flag_id if self._program_level(delivery) else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_month(self, delivery) -> str | None:
+        return None if self._program_level(delivery) else month_label(delivery.cell_month)

@@ -267,7 +267,7 @@ def flag_feed(request):
     finding_filter = FindingFilter(request.GET, queryset=finding_flags())
     if finding_filter.is_valid():
         pager, status = paginate(request, public_findings(finding_filter.qs), per_page=FLAGS_PER_PAGE), 200
-        findings = [Finding(**row) for row in pager.page.object_list]
+        findings = [Finding.from_row(row) for row in pager.page.object_list]
         program = finding_filter.form.cleaned_data.get("program")
     else:
         pager, status, findings, program = None, 400, [], None

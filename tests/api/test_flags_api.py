@@ -552,7 +552,11 @@ def test_deliveries_list_the_subscriptions_own_deliveries(owner_api, owner, worl
     assert [row["id"] for row in data["results"]] == [pending.pk, delivered.pk]
     assert data["results"][0] | {"next_attempt_at": None} == {
         "id": pending.pk,
+        "event": "flag.raised",
         "flag": world.flags.mass.pk,
+        "program": "moving-pictures",
+        "kind": "mass_revocation",
+        "month": None,
         "status": "pending",
         "attempts": 1,
         "last_status_code": 500,
@@ -560,7 +564,15 @@ def test_deliveries_list_the_subscriptions_own_deliveries(owner_api, owner, worl
         "next_attempt_at": None,
         "delivered_at": None,
     }
-    assert data["results"][1]["status"] == "delivered"
+    # A finding about one artist's record went out as its month's aggregate: no record id.
+    assert {k: data["results"][1][k] for k in ("event", "flag", "program", "kind", "month", "status")} == {
+        "event": "findings.updated",
+        "flag": None,
+        "program": "moving-pictures",
+        "kind": "revoked_without_reason",
+        "month": "2026-04",
+        "status": "delivered",
+    }
 
 
 def test_deliveries_of_flags_the_privacy_floor_hides_are_not_listed(owner_api, owner, world):
