@@ -223,7 +223,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "uploaded_at": {"help_text": "When it was given."},
         }
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_download_url(self, evidence) -> str | None:
         if not evidence.file:
             return None
