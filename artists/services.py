@@ -147,10 +147,12 @@ def erase_artist(*, artist: Artist) -> None:
     country, and every free text they wrote (titles, descriptions, notes). Kept, with no
     link to a person: dates, hours, kinds, amounts, access changes and decisions, because
     the programs' figures and flags are drawn from them. A reason the program stated is
-    replaced by a marker, so "revoked without a reason" still counts the same.
+    replaced by a marker, so "revoked without a reason" still counts the same. The evidence
+    they gave reviewers (notes and files) is deleted; whether they were verified is kept.
     """
     from feedback.models import Compensation, Contribution
     from programs.models import AccessEvent
+    from programs.services import erase_evidence
 
     artist = Artist.objects.select_for_update().get(pk=artist.pk)
     if artist.erased_at is not None:
@@ -162,6 +164,7 @@ def erase_artist(*, artist: Artist) -> None:
     AccessEvent.objects.filter(enrollment__artist=artist).exclude(reason="").update(reason=ERASED_TEXT)
     AccessEvent.objects.filter(enrollment__artist=artist).update(recorded_by=None)
     ApprovalDecision.objects.filter(work__enrollment__artist=artist).exclude(reason="").update(reason=ERASED_TEXT)
+    erase_evidence(artist=artist, erased_text=ERASED_TEXT)
     Artist.objects.filter(pk=artist.pk).update(
         user=None,
         handle=f"{ERASED_HANDLE_PREFIX}{artist.pk}",

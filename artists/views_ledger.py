@@ -21,7 +21,7 @@ from config.pages import paginate
 from feedback.selectors import compensations_of, contributions_of
 from programs.forms import initial_enrollment
 from programs.models import Enrollment
-from programs.selectors import access_history
+from programs.selectors import access_history, evidence_of
 
 
 def _enrollment_page(enrollment_id: int) -> str:
@@ -55,6 +55,7 @@ def enrollment_detail(request, artist, pk):
             "enrollment": enrollment,
             "program": enrollment.program,
             "events": access_history(enrollment),
+            "evidence": evidence_of(enrollment),
             "contributions": paginate(request, contributions_of(artist, enrollment=enrollment)),
             "works": paginate(request, selectors.works_of(artist, enrollment=enrollment), param="works_page"),
             "compensations": paginate(request, compensations_of(artist, enrollment=enrollment), param="payments_page"),

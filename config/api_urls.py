@@ -7,7 +7,14 @@ from rest_framework.routers import DefaultRouter
 from artists.api import ExportView, SignUpView, TokenView, WorkViewSet
 from config.api import NotFoundView
 from feedback.api import CompensationViewSet, ContributionViewSet
-from programs.api import EnrollmentViewSet, OrganizationViewSet, ProgramProposalView, ProgramViewSet
+from programs.api import (
+    EnrollmentViewSet,
+    EvidenceFileView,
+    OrganizationViewSet,
+    ProgramProposalView,
+    ProgramViewSet,
+    ReviewViewSet,
+)
 from tracker.api import (
     FlagViewSet,
     MyFlagViewSet,
@@ -23,6 +30,7 @@ router = DefaultRouter()
 router.register("programs", ProgramViewSet, basename="program")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("me/enrollments", EnrollmentViewSet, basename="my-enrollment")
+router.register("enrollments", ReviewViewSet, basename="review-enrollment")
 router.register("me/contributions", ContributionViewSet, basename="my-contribution")
 router.register("me/works", WorkViewSet, basename="my-work")
 router.register("me/compensations", CompensationViewSet, basename="my-compensation")
@@ -47,6 +55,7 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-auth-token"),
     path("me/export/", ExportView.as_view(), name="api-my-export"),
     path("me/programs/propose/", ProgramProposalView.as_view(), name="api-propose-program"),
+    path("evidence/<int:id>/file/", EvidenceFileView.as_view(), name="api-evidence-file"),
     *router.urls,
     # Last: what nothing above matches. Only paths ending in a slash, so that a missing slash
     # is still redirected to the endpoint it belongs to.

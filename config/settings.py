@@ -199,6 +199,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / ".data" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Evidence artists attach to show they were testers: private files, outside the static and
+# media folders and never given a URL; read only through the download that checks who asks.
+EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT", "") or BASE_DIR / ".data" / "evidence")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

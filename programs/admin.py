@@ -1,19 +1,36 @@
-"""Admin for organizations, programs and their terms, enrollments and access history.
+"""Admin for organizations, programs and their terms, enrollments and access history, and
+the verification queue.
 
-Access history is append-only and written only by programs.services, so the admin enrols
-and revokes through those functions and shows AccessEvents read-only.
+Access history and verification decisions are append-only and written only by
+programs.services, so the admin enrols, revokes, verifies and rejects through those
+functions and shows their rows read-only. The verification queue is open to reviewers:
+staff, and staff accounts given programs.verify_enrollment without any other permission.
 """
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from config.forms import add_service_errors
 from programs import services
-from programs.models import AccessEvent, Enrollment, Organization, Program
+from programs.evidence import is_reviewer
+from programs.models import (
+    AccessEvent,
+    Enrollment,
+    EnrollmentEvidence,
+    EnrollmentReview,
+    Organization,
+    Program,
+    VerificationDecision,
+)
+from programs.selectors import REVIEW_ORDER, review_queue
 
 
 class ReadOnlyTabularInline(admin.TabularInline):
@@ -161,6 +178,9 @@ class EnrollmentAddForm(forms.ModelForm):
             add_service_errors(self, error)
 
 
+VERIFICATION_FIELDS = ["verification", "verification_reason", "verified_by", "verification_decided_at"]
+
+
 class AccessEventInline(ReadOnlyTabularInline):
     model = AccessEvent
     fields = ("kind", "occurred_at", "actor", "reason", "notice_days", "recorded_by")
@@ -173,8 +193,8 @@ class AccessEventInline(ReadOnlyTabularInline):
 
 @admin.register(Enrollment)
 class EnrollmentAdmin(admin.ModelAdmin):
-    list_display = ("artist", "program", "status", "granted_on")
-    list_filter = ("status", "program")
+    list_display = ("artist", "program", "status", "granted_on", "verification")
+    list_filter = ("status", "verification", "program")
     list_select_related = ("artist", "program")
     search_fields = ("artist__handle", "program__name")
     autocomplete_fields = ("artist", "program")
@@ -184,7 +204,7 @@ class EnrollmentAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["artist", "program", "granted_on"]
-        return ["artist", "program", "status", "granted_on", "created_at"]
+        return ["artist", "program", "status", "granted_on", "created_at", *VERIFICATION_FIELDS]
 
     def has_change_permission(self, request, obj=None):
         # An enrollment changes only through access events that programs.services records,
@@ -240,3 +260,138 @@ class AccessEventAdmin(ViewOnlyAdmin):
     @admin.display(description="Reason given", boolean=True)
     def reason_given(self, obj):
         return bool(obj.reason)
+
+
+# The verification queue.
+
+
+class ReviewerInline(ReadOnlyTabularInline):
+    show_change_link = False
+
+    def has_view_permission(self, request, obj=None):
+        return is_reviewer(request.user)
+
+
+class EvidenceInline(ReviewerInline):
+    model = EnrollmentEvidence
+    fields = ("uploaded_at", "note", "download", "file_size")
+    ordering = ("uploaded_at", "id")
+    verbose_name_plural = "Evidence the artist gave"
+
+    @admin.display(description="Size")
+    def file_size(self, obj):
+        return filesizeformat(obj.size) if obj.file else "—"
+
+    @admin.display(description="File")
+    def download(self, obj):
+        # Through the download that checks who asks: files have no address of their own.
+        if not obj.file:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("evidence-file", args=[obj.pk]), obj.original_filename)
+
+
+class VerificationDecisionInline(ReviewerInline):
+    model = VerificationDecision
+    fields = ("decided_at", "decision", "reason", "reviewer")
+    ordering = ("decided_at", "id")
+    verbose_name_plural = "Decisions so far"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reviewer")
+
+
+class VerificationActionForm(ActionForm):
+    reason = forms.CharField(
+        required=False,
+        label="Reason:",
+        widget=forms.TextInput(attrs={"size": 40, "placeholder": "Needed to reject; the artist sees it"}),
+    )
+
+
+@admin.register(EnrollmentReview)
+class EnrollmentReviewAdmin(admin.ModelAdmin):
+    """Reviewers look at each artist's evidence and verify or reject; pending ones first."""
+
+    list_display = ("artist", "program", "verification", "evidence_count", "last_evidence_at", "decided")
+    list_filter = ("verification", "program")
+    list_select_related = ("artist", "program")
+    search_fields = ("artist__handle", "program__name")
+    # The handle and program as text: a reviewer may not open the artist or program pages.
+    fields = ("handle", "program_name", "status", "granted_on", *VERIFICATION_FIELDS)
+    readonly_fields = fields
+    inlines = (EvidenceInline, VerificationDecisionInline)
+    actions = ("verify_selected", "reject_selected")
+    action_form = VerificationActionForm
+    # Pending first. The full order (then the longest waiting) sorts on an annotation, which
+    # the admin's checks do not know, so it comes from get_ordering.
+    ordering = REVIEW_ORDER[:1]
+
+    def get_queryset(self, request):
+        return review_queue().annotate(evidence_count=Count("evidence", distinct=True))
+
+    def get_ordering(self, request):
+        return REVIEW_ORDER
+
+    def has_module_permission(self, request):
+        return is_reviewer(request.user) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_reviewer(request.user)
+
+    def has_verify_permission(self, request):
+        return is_reviewer(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Artist")
+    def handle(self, obj):
+        return obj.artist.handle
+
+    @admin.display(description="Program")
+    def program_name(self, obj):
+        return obj.program.name
+
+    @admin.display(description="Evidence", ordering="evidence_count")
+    def evidence_count(self, obj):
+        return obj.evidence_count
+
+    @admin.display(description="Latest evidence", ordering="last_evidence_at")
+    def last_evidence_at(self, obj):
+        return obj.last_evidence_at
+
+    @admin.display(description="Decided", ordering="verification_decided_at")
+    def decided(self, obj):
+        return obj.verification_decided_at
+
+    @admin.action(description="Verify selected enrollments", permissions=["verify"])
+    def verify_selected(self, request, queryset):
+        self._decide(request, queryset, VerificationDecision.Decision.VERIFIED)
+
+    @admin.action(description="Reject selected enrollments (give the reason)", permissions=["verify"])
+    def reject_selected(self, request, queryset):
+        self._decide(request, queryset, VerificationDecision.Decision.REJECTED)
+
+    def _decide(self, request, queryset, decision):
+        reason = request.POST.get("reason", "")
+        decided, refused = 0, {}
+        for enrollment in queryset:
+            try:
+                services.decide_verification(
+                    enrollment=enrollment, decision=decision, reason=reason, reviewer=request.user
+                )
+            except (ValidationError, PermissionDenied) as error:
+                problem = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                refused.setdefault(problem, []).append(str(enrollment))
+            else:
+                decided += 1
+        if decided:
+            self.message_user(request, f"{decision.capitalize()} {decided} enrollment(s).", level=messages.SUCCESS)
+        for problem, enrollments in refused.items():
+            self.message_user(request, f"Not decided ({', '.join(enrollments)}): {problem}", level=messages.ERROR)

@@ -1,30 +1,45 @@
 """REST API for programs and access: the public catalogue of listed programs and
-organizations (staff write), program proposals, and the artist's own enrollments."""
+organizations (staff write), program proposals, the artist's own enrollments and the
+evidence they give for verification, and the reviewers' endpoints (enrollments under
+review, decisions, evidence files). Serializers are in programs/serializers.py."""
 
 from django.db.models import ProtectedError
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.filters import OrderingFilter
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import (
-    ArtistRecordsViewSet,
-    IsArtist,
-    RejectUnknownFieldsMixin,
-    SlugRelatedField,
-    service_errors,
-)
+from config.api import ArtistRecordsViewSet, IsArtist, service_errors
 from config.auth import current_artist
+from config.renderers import StrictPagination
 from config.schema import ErrorSerializer
 from programs import services
-from programs.models import AccessEvent, Enrollment, Organization, Program
-from programs.selectors import enrollments_of, listed_organizations, listed_programs, programs_open_to
+from programs.evidence import KINDS, file_response, is_reviewer
+from programs.models import AccessEvent, Enrollment, Program
+from programs.selectors import enrollments_of, listed_organizations, listed_programs, readable_evidence, review_queue
+from programs.serializers import (
+    AccessEventSerializer,
+    EnrollmentSerializer,
+    EvidenceSerializer,
+    EvidenceUploadSerializer,
+    OrganizationSerializer,
+    ProgramProposalSerializer,
+    ProgramSerializer,
+    ReviewEnrollmentSerializer,
+    VerificationDecisionSerializer,
+)
+
+# feedback.api and artists.api name a record's program with it.
+from programs.serializers import EnrollmentProgramField as EnrollmentProgramField
 
 # The public catalogue.
 
@@ -40,83 +55,6 @@ class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "This record is still in use."
     default_code = "conflict"
-
-
-class CleanModelSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
-    # Staff writes to the catalogue: the model's own full_clean (constraints included)
-    # decides, so a refused write answers 400 on its field instead of failing in the database.
-
-    def create(self, validated_data):
-        return self._clean_and_save(self.Meta.model(**validated_data))
-
-    def update(self, instance, validated_data):
-        for field, value in validated_data.items():
-            setattr(instance, field, value)
-        return self._clean_and_save(instance)
-
-    def _clean_and_save(self, instance):
-        with service_errors():
-            instance.full_clean()
-            instance.save()
-        return instance
-
-
-class OrganizationSerializer(CleanModelSerializer):
-    class Meta:
-        model = Organization
-        fields = ["name", "slug", "valuation_usd", "website"]
-        extra_kwargs = {
-            "name": {"help_text": "The organization's name."},
-            "slug": {"help_text": "Its identifier in URLs and in the API: letters, digits, - and _."},
-            "website": {"help_text": "Its website; blank if unknown."},
-        }
-
-    def validate_name(self, value):
-        # The model's case-insensitive unique constraint would only report itself by name.
-        others = Organization.objects.filter(name__iexact=value)
-        if self.instance is not None:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
-            raise serializers.ValidationError("An organization with this name exists.")
-        return value
-
-
-class ProgramSerializer(CleanModelSerializer):
-    organization = SlugRelatedField(
-        slug_field="slug", queryset=listed_organizations(), help_text="The slug of the organization that runs it."
-    )
-
-    class Meta:
-        model = Program
-        fields = [
-            "name",
-            "slug",
-            "organization",
-            "status",
-            "opened_on",
-            "closed_on",
-            "currency",
-            "reference_hourly_rate",
-            "payment_terms_days",
-            "approval_sla_days",
-            "responsible_use_definition",
-            "confidential_content_definition",
-            "promotion_required",
-        ]
-        extra_kwargs = {
-            "name": {"help_text": "The program's name."},
-            "slug": {"help_text": "Its identifier in URLs and in the API: letters, digits, - and _."},
-            "status": {"help_text": "announced, active, suspended or closed."},
-            "closed_on": {"help_text": "Last day testers had access; null while it runs."},
-            "currency": {"help_text": "Three-letter ISO 4217 code of its money figures, such as USD."},
-            "responsible_use_definition": {
-                "help_text": 'How its terms define "responsible use"; blank if they do not.'
-            },
-            "confidential_content_definition": {
-                "help_text": 'How its terms define "confidential content"; blank if they do not.'
-            },
-            "promotion_required": {"help_text": "Whether its terms require testers to promote the tool."},
-        }
 
 
 class ProgramFilter(filters.FilterSet):
@@ -167,19 +105,6 @@ class OrganizationViewSet(CatalogueViewSet):
     in_use_message = "{instance} runs programs, so it cannot be deleted."
 
 
-class ProgramProposalSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    name = serializers.CharField(max_length=200, help_text="The program's name.")
-    organization = serializers.CharField(
-        max_length=200, help_text="The company that runs it: its name, or the slug of a listed organization."
-    )
-    opened_on = serializers.DateField(required=False, allow_null=True, help_text="First day testers had access.")
-    closed_on = serializers.DateField(required=False, allow_null=True, help_text="Last day, if it has closed.")
-    announcement_url = serializers.URLField(
-        required=False, allow_blank=True, help_text="Where the program was announced."
-    )
-    description = serializers.CharField(required=False, allow_blank=True, help_text="What the program is about.")
-
-
 class ProgramProposalView(APIView):
     """An artist adds a program that is not listed yet; they can join it at once."""
 
@@ -200,87 +125,6 @@ class ProgramProposalView(APIView):
 
 
 # The artist's own enrollments.
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class OpenProgramField(serializers.SlugRelatedField):
-    """A program's slug, among the programs the current artist may join."""
-
-    default_error_messages = {
-        "does_not_exist": "No program you can join has the slug {value}.",
-        "invalid": "Give a program's slug.",
-    }
-
-    def __init__(self, **kwargs):
-        super().__init__(slug_field="slug", **kwargs)
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str) or "\x00" in data:
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-    def get_queryset(self):
-        return programs_open_to(current_artist(self.context["request"]))
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class EnrollmentProgramField(serializers.RelatedField):
-    """A record's program, by slug. On write it must be the program of one of the current
-    artist's enrollments, and it stands for that enrollment."""
-
-    default_error_messages = {
-        "does_not_exist": "You are not enrolled in a program with the slug {value}.",
-        "invalid": "Give a program's slug.",
-    }
-
-    def get_queryset(self):
-        return enrollments_of(current_artist(self.context["request"]))
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str) or "\x00" in data:
-            self.fail("invalid")
-        enrollment = self.get_queryset().filter(program__slug=data).first()
-        if enrollment is None:
-            self.fail("does_not_exist", value=data)
-        return enrollment
-
-    def to_representation(self, value):
-        return value.program.slug
-
-    def display_value(self, instance):
-        return instance.program.name
-
-
-class EnrollmentSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    id = serializers.IntegerField(read_only=True, help_text="The enrollment's id.")
-    program = OpenProgramField(help_text="The program's slug: a listed program or one you proposed.")
-    granted_on = serializers.DateField(
-        required=False, allow_null=True, help_text="The day access was granted; leave out if only invited."
-    )
-    status = serializers.ChoiceField(
-        choices=Enrollment.Status.choices,
-        read_only=True,
-        help_text="Current access, from the latest access event: invited, active, suspended or revoked.",
-    )
-
-
-class AccessEventSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    kind = serializers.ChoiceField(
-        choices=[
-            (kind.value, kind.label)
-            for kind in (AccessEvent.Kind.SUSPENDED, AccessEvent.Kind.REINSTATED, AccessEvent.Kind.REVOKED)
-        ],
-        help_text="What the program did: suspended, reinstated or revoked.",
-    )
-    occurred_at = serializers.DateTimeField(
-        help_text="When (ISO 8601 with a time zone): not in the future, not before the program opened."
-    )
-    reason = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="The reason the program stated; blank if none."
-    )
-    notice_days = serializers.IntegerField(
-        required=False, allow_null=True, default=None, help_text="Days of notice given; leave out if unknown."
-    )
 
 
 class EnrollmentFilter(filters.FilterSet):
@@ -329,3 +173,110 @@ class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Artist
                 **serializer.validated_data,
             )
         return Response(self.get_serializer(event).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request={"multipart/form-data": EvidenceUploadSerializer, "application/json": EvidenceUploadSerializer},
+        responses={201: EvidenceSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="evidence",
+        serializer_class=EvidenceUploadSerializer,
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+    )
+    def evidence(self, request, pk=None):
+        """Give evidence that you were a tester: a note and, optionally, a file. An unverified
+        or rejected enrollment then waits for a reviewer (pending). The program never sees it."""
+        enrollment = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            evidence = services.attach_evidence(
+                enrollment=enrollment,
+                note=serializer.validated_data["note"],
+                file=serializer.validated_data.get("file"),
+                uploaded_by=request.user,
+            )
+        return Response(EvidenceSerializer(evidence, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+# Reviewers: staff, or accounts given programs.verify_enrollment.
+
+
+class IsReviewer(BasePermission):
+    message = "Only reviewers (staff, or accounts given the verify_enrollment permission) may do this."
+
+    def has_permission(self, request, view) -> bool:
+        return is_reviewer(request.user)
+
+
+class ReviewFilter(filters.FilterSet):
+    program = filters.CharFilter(field_name="program__slug", help_text="A program's slug.")
+    verification = filters.ChoiceFilter(choices=Enrollment.Verification.choices)
+
+    class Meta:
+        model = Enrollment
+        fields = ["program", "verification"]
+
+
+class ReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Every artist's enrollments with the evidence they gave, for reviewers: pending first.
+    An artist appears by handle only."""
+
+    permission_classes = [IsAuthenticated, IsReviewer]
+    serializer_class = ReviewEnrollmentSerializer
+    filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
+    filterset_class = ReviewFilter
+    ordering_fields = ["created_at", "id"]
+    pagination_class = StrictPagination
+    # Each row holds a list of evidence: JSON only.
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self):
+        return review_queue(with_evidence=True)
+
+    @extend_schema(request=VerificationDecisionSerializer, responses={200: ReviewEnrollmentSerializer})
+    @action(detail=True, methods=["post"], serializer_class=VerificationDecisionSerializer)
+    def verification(self, request, pk=None):
+        """Verify an enrollment (it counts in public figures) or reject it with a reason the artist sees."""
+        enrollment = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            services.decide_verification(enrollment=enrollment, reviewer=request.user, **serializer.validated_data)
+        enrollment = self.get_queryset().get(pk=enrollment.pk)
+        return Response(ReviewEnrollmentSerializer(enrollment, context=self.get_serializer_context()).data)
+
+
+class AnyAccept(BaseContentNegotiation):
+    """A download answers whatever the client accepts; its refusals are JSON."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+EVIDENCE_TYPES = list(dict.fromkeys(content_type for content_type, _label, _start in KINDS.values()))
+
+
+class EvidenceFileView(APIView):
+    """An evidence file, for the artist who gave it or a reviewer; anyone else gets 404."""
+
+    permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = AnyAccept
+
+    @extend_schema(
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="The evidence's id.")],
+        responses={(200, content_type): OpenApiTypes.BINARY for content_type in EVIDENCE_TYPES},
+    )
+    def get(self, request, id):
+        readable = readable_evidence(user=request.user, artist=current_artist(request))
+        evidence = readable.exclude(file="").filter(pk=id).first()
+        if evidence is None:
+            raise NotFound()
+        return file_response(evidence)

@@ -1,10 +1,12 @@
 """Forms of the program pages under /me/: adding a program to the ledger, recording an
-access change, proposing a missing program; and the "one of your programs" field that the
-other apps' ledger forms share. They parse input; programs.services decides what is allowed."""
+access change, proposing a missing program, attaching evidence for verification; and the
+"one of your programs" field that the other apps' ledger forms share. They parse input;
+programs.services decides what is allowed."""
 
 from django import forms
 
 from config.forms import UTC_HELP, DateInput, UTCDateTimeField, now_to_the_minute
+from programs.evidence import ACCEPT
 from programs.models import AccessEvent, Enrollment
 from programs.selectors import enrollments_of, joinable_programs
 
@@ -109,4 +111,21 @@ class ProposeProgramForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What the program gives testers and asks of them. Shown publicly once staff list it.",
+    )
+
+
+class EvidenceForm(forms.Form):
+    """The checks on the note and the file (type by content, size) are attach_evidence's."""
+
+    note = forms.CharField(
+        label="What this shows",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example “The invitation email of 12 March, sent to my address” or “My tester badge "
+        "in the program's Discord”. Say where a reviewer can check it if there is no file.",
+    )
+    file = forms.FileField(
+        required=False,
+        label="File",
+        widget=forms.FileInput(attrs={"accept": ACCEPT}),
+        help_text="A PDF, PNG or JPEG, a plain text file, or the email itself saved as .eml; at most 5 MB.",
     )

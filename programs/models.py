@@ -5,6 +5,9 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils import timezone
+
+from programs.evidence import MAX_FILE_BYTES, evidence_storage, evidence_upload_to
 
 
 class Organization(models.Model):
@@ -161,6 +164,21 @@ class Enrollment(models.Model):
     verification = models.CharField(
         max_length=16, choices=Verification.choices, default=Verification.UNVERIFIED, editable=False
     )
+    # The last reviewer's decision (its history is in VerificationDecision), written only by
+    # programs.services.decide_verification.
+    verification_reason = models.TextField(
+        blank=True, editable=False, help_text="The reviewer's reason for the last decision; the artist sees it."
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The reviewer who made the last decision.",
+    )
+    verification_decided_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -194,6 +212,79 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.artist} in {self.program}"
+
+
+class EnrollmentReview(Enrollment):
+    """Enrollments as reviewers see them in the admin: the verification queue."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "enrollment"
+        verbose_name_plural = "verification queue"
+
+
+class EnrollmentEvidence(models.Model):
+    """Something the artist gives to show they really were a tester: a note, and perhaps a
+    file (the invitation email, say). Files are private: see programs/evidence.py."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="evidence")
+    note = models.TextField(help_text="What this shows, in the artist's words.")
+    file = models.FileField(storage=evidence_storage, upload_to=evidence_upload_to, blank=True, max_length=200)
+    original_filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=40, blank=True, help_text="Judged from the file's first bytes.")
+    size = models.PositiveIntegerField(default=0, help_text="In bytes.")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "enrollment evidence"
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(file="") & Q(content_type="") & Q(size=0))
+                | (~Q(file="") & ~Q(content_type="") & Q(size__gt=0, size__lte=MAX_FILE_BYTES)),
+                name="evidence_file_described",
+            ),
+        ]
+        indexes = [models.Index(fields=["enrollment", "uploaded_at"])]
+
+    def __str__(self) -> str:
+        return f"Evidence given {self.uploaded_at:%Y-%m-%d %H:%M}"
+
+
+class VerificationDecision(models.Model):
+    """Append-only history of reviewers' decisions on an enrollment. Written only by services."""
+
+    class Decision(models.TextChoices):
+        VERIFIED = "verified", "Verified"
+        REJECTED = "rejected", "Rejected"
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="verification_decisions")
+    decision = models.CharField(max_length=16, choices=Decision.choices)
+    reason = models.TextField(blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__in=["verified", "rejected"]), name="verification_decision_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision="rejected") | ~Q(reason=""),
+                name="verification_rejection_has_reason",
+                violation_error_message="A rejection needs a reason.",
+            ),
+        ]
+        indexes = [models.Index(fields=["enrollment", "decided_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} {self.decided_at:%Y-%m-%d}"
 
 
 class AccessEvent(models.Model):

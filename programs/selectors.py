@@ -1,9 +1,11 @@
-"""Reads for programs: which programs the public and an artist can see, and an artist's
-enrollments and their access history."""
+"""Reads for programs: which programs the public and an artist can see, an artist's
+enrollments and their access history, and the evidence behind verification (the artist's
+own, or all of it for a reviewer)."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Max, Prefetch, QuerySet, Value, When
 
-from programs.models import AccessEvent, Enrollment, Organization, Program
+from programs.evidence import is_reviewer
+from programs.models import AccessEvent, Enrollment, EnrollmentEvidence, Organization, Program
 
 
 def listed_programs() -> QuerySet[Program]:
@@ -43,3 +45,44 @@ def enrollment_contents(enrollment: Enrollment) -> dict[str, int]:
         "decisions": enrollment.works.aggregate(decisions=Count("decisions"))["decisions"],
         "compensations": enrollment.compensations.count(),
     }
+
+
+def evidence_of(enrollment: Enrollment) -> QuerySet[EnrollmentEvidence]:
+    return enrollment.evidence.order_by("uploaded_at", "id")
+
+
+def readable_evidence(*, user, artist=None) -> QuerySet[EnrollmentEvidence]:
+    """The evidence this user may read: a reviewer all of it, an artist (the current one,
+    from config.auth) their own, anybody else none, the program's own accounts included."""
+    evidence = EnrollmentEvidence.objects.select_related("enrollment")
+    if is_reviewer(user):
+        return evidence
+    if artist is not None:
+        return evidence.filter(enrollment__artist=artist)
+    return evidence.none()
+
+
+# Pending first, the one whose latest evidence is oldest first; then the rest. (Expressions,
+# so that the admin's queue can take it as its ordering.)
+REVIEW_ORDER = (
+    Case(
+        When(verification=Enrollment.Verification.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
+    ).asc(),
+    F("last_evidence_at").asc(),
+    F("id").asc(),
+)
+
+
+def review_queue(*, with_evidence: bool = False) -> QuerySet[Enrollment]:
+    """Enrollments as a reviewer sees them, with their program and handle (and, asked for,
+    their evidence), in REVIEW_ORDER."""
+    queue = (
+        Enrollment.objects.select_related("program", "artist")
+        .annotate(last_evidence_at=Max("evidence__uploaded_at"))
+        .order_by(*REVIEW_ORDER)
+    )
+    if with_evidence:
+        queue = queue.prefetch_related(
+            Prefetch("evidence", queryset=EnrollmentEvidence.objects.order_by("uploaded_at", "id"))
+        )
+    return queue

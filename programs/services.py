@@ -1,18 +1,21 @@
-"""Writes for programs and access: enrol, grant, suspend, reinstate, revoke (one or many).
+"""Writes for programs and access: enrol, grant, suspend, reinstate, revoke (one or many);
+and verification: attach evidence, decide on it, remove it with the enrollment or the artist.
 
-AccessEvent rows are append-only and written only here; each write moves the enrollment's
-stored status to what its latest event says, in the same transaction.
+AccessEvent and VerificationDecision rows are append-only and written only here; each write
+moves the enrollment's stored status (or verification) to what its latest row says, in the
+same transaction.
 """
 
 import datetime as dt
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from programs.models import AccessEvent, Enrollment, Organization, Program
+from programs import evidence as evidence_files
+from programs.models import AccessEvent, Enrollment, EnrollmentEvidence, Organization, Program, VerificationDecision
 from programs.validation import not_before_opening, not_in_future, require_aware
 
 Kind = AccessEvent.Kind
@@ -328,5 +331,107 @@ def approve_programs(*, programs: Iterable[Program]) -> int:
 
 @transaction.atomic
 def delete_enrollment(*, enrollment: Enrollment) -> None:
-    """An artist removes a program from their ledger, with everything logged under it."""
+    """An artist removes a program from their ledger, with everything logged under it,
+    their evidence files included (once the deletion is committed)."""
+    pk = enrollment.pk
     enrollment.delete()
+    evidence_files.remove_after_commit(enrollment_ids=[pk])
+
+
+# Verification: evidence that the artist was a tester, and reviewers' decisions on it.
+
+Verification = Enrollment.Verification
+# Evidence sent for an enrollment in these states asks a reviewer to look (again).
+AWAITING_EVIDENCE = {Verification.UNVERIFIED, Verification.REJECTED}
+
+
+@transaction.atomic
+def attach_evidence(*, enrollment: Enrollment, note: str, file=None, uploaded_by) -> EnrollmentEvidence:
+    """The artist adds evidence that they were a tester: a note and perhaps a file. An
+    unverified or rejected enrollment then waits for a reviewer (pending)."""
+    note = (note or "").strip()
+    errors: dict[str, str] = {}
+    if not note:
+        errors["note"] = "Say what this evidence shows, for example “The invitation email of 12 March”."
+    elif len(note) > evidence_files.MAX_NOTE_CHARS:
+        errors["note"] = f"Keep the note under {evidence_files.MAX_NOTE_CHARS:,} characters."
+    elif "\x00" in note:
+        errors["note"] = "The note holds a character that cannot be stored (NUL)."
+    content_type = ""
+    if file is not None:
+        try:
+            content_type = evidence_files.check_evidence_file(file)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+
+    locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if locked.evidence.count() >= evidence_files.MAX_PER_ENROLLMENT:
+        raise ValidationError(
+            {"note": f"This program already has {evidence_files.MAX_PER_ENROLLMENT} pieces of evidence, the most."}
+        )
+    evidence = EnrollmentEvidence(enrollment=locked, note=note, uploaded_by=uploaded_by, uploaded_at=timezone.now())
+    if file is not None:
+        evidence.original_filename = evidence_files.clean_filename(file.name)
+        evidence.content_type, evidence.size = content_type, file.size
+        evidence.file.save(evidence.original_filename, file, save=False)
+    try:
+        evidence.full_clean()
+        with transaction.atomic():
+            evidence.save()
+    except Exception:
+        # Nothing half-written: a file whose row was refused does not stay on disk.
+        if evidence.file:
+            evidence_files.remove_files([evidence.file.name])
+        raise
+    if locked.verification in AWAITING_EVIDENCE:
+        locked.verification = Verification.PENDING
+        locked.save(update_fields=["verification"])
+    enrollment.verification = locked.verification
+    return evidence
+
+
+@transaction.atomic
+def decide_verification(*, enrollment: Enrollment, decision: str, reason: str = "", reviewer) -> VerificationDecision:
+    """A reviewer verifies an enrollment (it counts in public figures) or rejects it (with
+    a reason the artist sees). Staff and accounts with programs.verify_enrollment review."""
+    if not evidence_files.is_reviewer(reviewer):
+        raise PermissionDenied("Only staff or reviewers given the verify_enrollment permission decide on evidence.")
+    reason = (reason or "").strip()
+    if decision not in VerificationDecision.Decision.values:
+        raise ValidationError({"decision": "Decide verified or rejected."})
+    if decision == VerificationDecision.Decision.REJECTED and not reason:
+        raise ValidationError({"reason": "Give the reason for a rejection: the artist sees it and can send more."})
+    locked = Enrollment.objects.select_for_update().select_related("artist").get(pk=enrollment.pk)
+    if locked.artist.user_id is not None and locked.artist.user_id == reviewer.pk:
+        raise ValidationError({"decision": "You cannot review your own enrollment."})
+    if not locked.evidence.exists():
+        raise ValidationError({"decision": "There is no evidence to review yet."})
+    if locked.verification == decision:
+        raise ValidationError({"decision": f"This enrollment is already {decision}."})
+
+    record = VerificationDecision(
+        enrollment=locked, decision=decision, reason=reason, reviewer=reviewer, decided_at=timezone.now()
+    )
+    record.full_clean()
+    record.save()
+    locked.verification, locked.verification_reason = decision, reason
+    locked.verified_by, locked.verification_decided_at = reviewer, record.decided_at
+    locked.save(update_fields=["verification", "verification_reason", "verified_by", "verification_decided_at"])
+    for name in ("verification", "verification_reason", "verified_by", "verification_decided_at"):
+        setattr(enrollment, name, getattr(locked, name))
+    return record
+
+
+@transaction.atomic
+def erase_evidence(*, artist, erased_text: str) -> None:
+    """For an artist's erasure: their evidence (notes and files) goes; the verification
+    state stays, so the figures do not change, and reviewers' reasons become `erased_text`."""
+    enrollment_ids = list(Enrollment.objects.filter(artist=artist).values_list("pk", flat=True))
+    EnrollmentEvidence.objects.filter(enrollment_id__in=enrollment_ids).delete()
+    Enrollment.objects.filter(pk__in=enrollment_ids).exclude(verification_reason="").update(
+        verification_reason=erased_text
+    )
+    VerificationDecision.objects.filter(enrollment_id__in=enrollment_ids).exclude(reason="").update(reason=erased_text)
+    evidence_files.remove_after_commit(enrollment_ids=enrollment_ids)

@@ -1,18 +1,22 @@
 """The artist's program pages under /me/: add a program to the ledger, record an access
-change, remove a program, propose a missing one. Thin doors onto programs.services; every
-lookup goes through the artist's own enrollments, so another artist's answers 404."""
+change, remove a program, propose a missing one, attach evidence for verification; and the
+evidence file download. Thin doors onto programs.services; every lookup goes through the
+artist's own enrollments, so another artist's answers 404."""
 
 from functools import partial
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
-from config.auth import artist_required
+from config.auth import artist_required, current_artist
 from config.forms import submit_form
 from programs import selectors, services
-from programs.forms import AccessChangeForm, JoinProgramForm, ProposeProgramForm
+from programs.evidence import file_response
+from programs.forms import AccessChangeForm, EvidenceForm, JoinProgramForm, ProposeProgramForm
 from programs.models import AccessEvent, Enrollment
 
 
@@ -103,3 +107,36 @@ def propose(request, artist):
         then=lambda program: f"{reverse('ledger-join')}?program={program.pk}",
     )
     return done or render(request, "accounts/propose_program.html", {"form": form})
+
+
+@artist_required
+@require_http_methods(["GET", "POST"])
+def evidence_new(request, artist, pk):
+    enrollment = _enrollment(artist, pk)
+    form = EvidenceForm(request.POST or None, request.FILES or None)
+    done = submit_form(
+        request,
+        form,
+        partial(services.attach_evidence, enrollment=enrollment, uploaded_by=request.user),
+        success=lambda evidence: (
+            "Thank you: a reviewer will look at your evidence."
+            if enrollment.verification == Enrollment.Verification.PENDING
+            else "Your evidence is added."
+        ),
+        then=lambda evidence: _enrollment_page(enrollment),
+    )
+    return done or render(
+        request,
+        "ledger/evidence.html",
+        {"form": form, "enrollment": enrollment, "evidence": selectors.evidence_of(enrollment), "section": "overview"},
+    )
+
+
+@login_required
+@never_cache
+@require_GET
+def evidence_file(request, pk):
+    """An evidence file, for the artist who gave it or a reviewer; for anyone else there is
+    no such file (404), the program's own accounts included."""
+    readable = selectors.readable_evidence(user=request.user, artist=current_artist(request))
+    return file_response(get_object_or_404(readable, pk=pk))

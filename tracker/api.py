@@ -12,11 +12,17 @@ with the same message, on a page and here; lists are paged by config.renderers.
 import secrets
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import parse_etags
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -29,7 +35,7 @@ from config.renderers import PAGE_FIELDS, StrictPagination
 from programs.models import Program
 from programs.selectors import listed_organizations, listed_programs
 from tracker import cache
-from tracker.filters import FlagFilter
+from tracker.filters import FindingFilter, FlagFilter
 from tracker.forms import PeriodForm, ProgramTableForm
 from tracker.metrics import (
     SORTABLE_FIGURES,
@@ -40,9 +46,18 @@ from tracker.metrics import (
     suppressed_reason,
 )
 from tracker.models import WebhookSubscription
-from tracker.selectors import DEFAULT_SORT, flags_of_artist, newest_first, program_table, public_flags
+from tracker.selectors import (
+    DEFAULT_SORT,
+    finding_flags,
+    flags_of_artist,
+    newest_first,
+    program_findings,
+    program_table,
+    public_findings,
+)
 from tracker.serializers import (
     CreatedWebhookSubscriptionSerializer,
+    FindingSerializer,
     FlagSerializer,
     OrganizationStatsSerializer,
     ProgramStatsSerializer,
@@ -56,20 +71,46 @@ from tracker.serializers import (
 )
 from tracker.series import INTERVALS
 from tracker.series import time_series as build_time_series
+from tracker.webhooks import sendable
 
 # -- flags and webhooks --------------------------------------------------------------------
 
 
-class FlagViewSet(viewsets.ReadOnlyModelViewSet):
-    """Flags raised by the tracker's checks, newest first. Anonymous reads allowed."""
+FINDING_PARAMS = {"program", "kind", "month", "state", "page", "page_size"}
 
-    serializer_class = FlagSerializer
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        description="One program-level finding. A monthly aggregate's records have no public id: 404.",
+        responses={200: FindingSerializer, 404: OpenApiResponse(description="No such program-level finding.")},
+    ),
+)
+class FlagViewSet(viewsets.ReadOnlyModelViewSet):
+    """Findings about a program as a whole (mass revocation, undefined terms) one by one, and
+    findings about one artist's record only as monthly aggregates per program, kind and state,
+    withheld below MIN_GROUP_SIZE verified artists (tracker.selectors). Anonymous reads allowed.
+    Only a program-level finding has a public id: a record's id, date or hours never leave."""
+
+    serializer_class = FindingSerializer
     permission_classes = [AllowAny]
     filter_backends = [DjangoFilterBackend]
-    filterset_class = FlagFilter
+    filterset_class = FindingFilter
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        return newest_first(public_flags())
+        return finding_flags()
+
+    def list(self, request, *args, **kwargs):
+        check_known_params(request.query_params, FINDING_PARAMS)
+        findings = public_findings(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(findings)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def get_object(self):
+        finding = program_findings(finding_flags()).filter(flag_id=self.kwargs["pk"]).first()
+        if finding is None:
+            raise Http404
+        return finding
 
 
 class MyFlagViewSet(mixins.ListModelMixin, ArtistRecordsViewSet):
@@ -112,8 +153,8 @@ class WebhookSubscriptionViewSet(viewsets.ModelViewSet):
     def deliveries(self, request, pk=None):
         """The latest deliveries of this subscription, newest first."""
         subscription = self.get_object()
-        # A delivery of a flag the privacy floor hides would tell that the flag exists.
-        deliveries = subscription.deliveries.filter(flag__in=public_flags().values("pk"))
+        # Only what may be sent: a waiting delivery would tell that a withheld finding exists.
+        deliveries = sendable(subscription.deliveries.all()).select_related("flag__program")
         page = self.paginate_queryset(deliveries.order_by("-created_at", "-id"))
         return self.get_paginated_response(WebhookDeliverySerializer(page, many=True).data)
 

@@ -1,4 +1,12 @@
-"""The daily email digest of new flags on the programs an advocate follows."""
+"""The daily email digest of what is new on the programs an advocate follows.
+
+A follower is the public: the digest tells them what the flag feed shows, no more. It lists
+the program-level findings raised since their last digest as they are, and for findings
+about one artist's record only the monthly aggregates they fall in, with the aggregate's
+current counts, and only where it is shown (at least MIN_GROUP_SIZE verified artists). It
+never says how many of a month's findings are new: the counts before would be a withheld
+figure recovered by subtraction.
+"""
 
 import datetime as dt
 from collections import defaultdict
@@ -6,24 +14,56 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Max, Min
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from tracker.models import Follow
-from tracker.selectors import SEVERITY_RANK, public_flags
+from tracker.selectors import (
+    ARTIST_KINDS,
+    PROGRAM_KINDS,
+    SEVERITY_ORDER,
+    Finding,
+    finding_flags,
+    monthly_findings,
+    program_findings,
+)
 
 # Longer than any scan transaction may run (the scan task's hard time limit is 11 minutes).
 SETTLE_TIME = dt.timedelta(minutes=15)
 
 
+def _by_severity(finding: Finding) -> tuple:
+    """The most severe first; program-level findings in the order raised, then months newest first."""
+    raised = finding.raised_at.timestamp() if finding.raised_at else 0
+    return SEVERITY_ORDER[finding.severity], not finding.program_level, raised, -finding.month.toordinal()
+
+
+def _new_findings(program_ids: set[int], since: dt.datetime, until: dt.datetime):
+    """(program-level findings raised in the window, {(program, kind, month): when the newest
+    finding about an artist's record in that month was raised}, the shown open aggregates of
+    those months), in three queries."""
+    window = finding_flags().filter(program__in=program_ids, raised_at__gt=since, raised_at__lte=until)
+    program_level = [Finding.from_row(row) for row in program_findings(window.filter(kind__in=PROGRAM_KINDS))]
+    touched = {
+        (row["program_id"], row["kind"], row["month"]): row["newest"]
+        for row in window.filter(kind__in=ARTIST_KINDS)
+        .values("program_id", "kind", "month")
+        .annotate(newest=Max("raised_at"))
+        .order_by()
+    }
+    months = {month for _, _, month in touched}
+    open_flags = finding_flags().filter(program__in=program_ids, resolved_at__isnull=True, month__in=months)
+    shown = [Finding.from_row(row) for row in monthly_findings(open_flags) if not row["withheld"]]
+    return program_level, touched, shown
+
+
 @transaction.atomic
 def send_digests(*, now: dt.datetime | None = None) -> int:
-    """Email each follower the flags raised on their programs since their last digest.
+    """Email each follower what is new on their programs since their last digest.
 
     Returns how many emails were sent. Follows are locked while this runs so two runs never
-    send the same flags twice; a follower with nothing new gets no email. Only flags the
-    public feed shows are sent (`public_flags`: the privacy floor holds in email too).
+    send the same findings twice; a follower with nothing new gets no email.
     """
     # A scan stamps raised_at before its transaction commits, so flags raised in the last
     # few minutes may not be visible yet: the digest stops short of them, and the next one
@@ -38,23 +78,34 @@ def send_digests(*, now: dt.datetime | None = None) -> int:
     if not follows:
         return 0
     since = Follow.objects.filter(pk__in=[f.pk for f in follows]).aggregate(since=Min("digest_sent_until"))["since"]
-    new_flags = defaultdict(list)
-    for flag in (
-        public_flags()
-        .filter(program__in={f.program_id for f in follows}, raised_at__gt=since, raised_at__lte=now)
-        .order_by("program__name", SEVERITY_RANK, "raised_at")
-    ):
-        new_flags[flag.program_id].append(flag)
+    program_ids = {follow.program_id for follow in follows}
+    program_level, touched, shown = _new_findings(program_ids, since, now)
+    slugs = {follow.program.slug: follow.program_id for follow in follows}
 
     by_user = defaultdict(list)
     for follow in follows:
-        flags = [flag for flag in new_flags[follow.program_id] if flag.raised_at > follow.digest_sent_until]
-        if flags:
-            by_user[follow.user].append((follow.program, flags))
+        findings = [
+            finding
+            for finding in program_level
+            if finding.program_slug == follow.program.slug and finding.raised_at > follow.digest_sent_until
+        ] + [
+            finding
+            for finding in shown
+            if slugs.get(finding.program_slug) == follow.program_id
+            and touched.get((follow.program_id, finding.kind, finding.month), since) > follow.digest_sent_until
+        ]
+        if findings:
+            by_user[follow.user].append((follow.program, sorted(findings, key=_by_severity)))
 
     for user, programs in by_user.items():
-        count = sum(len(flags) for _, flags in programs)
-        context = {"user": user, "programs": programs, "count": count, "now": now}
+        count = sum(len(findings) for _, findings in programs)
+        context = {
+            "user": user,
+            "programs": programs,
+            "count": count,
+            "now": now,
+            "min_group_size": settings.MIN_GROUP_SIZE,
+        }
         send_mail(
             subject=f"{count} new flag{'s' if count != 1 else ''} on programs you follow",
             message=render_to_string("tracker/email/digest.txt", context),

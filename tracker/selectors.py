@@ -1,13 +1,38 @@
 """Read-side queries for the pages. Every figure comes from tracker.metrics, where the
 privacy floor is applied; what is here only chooses, pairs and orders."""
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Case, Count, Q, QuerySet, Value, When
-from django.db.models.functions import TruncDate
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce, TruncDate, TruncMonth
+from django.db.models.lookups import GreaterThanOrEqual
 
-from programs.models import Enrollment, Program
+from programs.models import AccessEvent, Enrollment, Program
 from programs.selectors import listed_programs
 from tracker.metrics import SORTABLE_FIGURES, Metrics, Period, program_metrics
 from tracker.models import Flag, JobRun
@@ -61,21 +86,297 @@ def program_table(
     return sort_program_rows([ProgramRow(by_slug[m.key], m) for m in metrics], sort)
 
 
-def public_flags() -> QuerySet[Flag]:
-    """Flags anyone may see: on listed programs, and never a flag about one artist in a
-    program with fewer than MIN_GROUP_SIZE artists (the flag alone could identify them)."""
-    small_programs = (
-        Enrollment.objects.values("program")
-        .annotate(n=Count("artist", distinct=True))
-        .filter(n__lt=settings.MIN_GROUP_SIZE)
-    ).values("program")
+# -- findings: who sees what (docs/metrics.md, "What the public sees") ----------------------
+
+Kind = Flag.Kind
+
+# Findings about a program as a whole: public as they are.
+PROGRAM_KINDS = (Kind.MASS_REVOCATION, Kind.UNDEFINED_TERMS)
+# Findings about one artist's record: shown one by one only to that artist (and staff); the
+# public sees them only as monthly aggregates.
+ARTIST_KINDS = tuple(kind for kind in Kind if kind not in PROGRAM_KINDS)
+# The kinds whose subject is a contribution: their aggregates count contributions and hours.
+CONTRIBUTION_KINDS = (Kind.UNPAID_FEEDBACK, Kind.UNCOMPENSATED_PROMOTION)
+# What an aggregate's `findings` counts, by kind.
+FINDING_UNITS = {
+    Kind.UNPAID_FEEDBACK: "contributions",
+    Kind.UNCOMPENSATED_PROMOTION: "contributions",
+    Kind.REVOKED_WITH_UNPAID_WORK: "revoked testers",
+    Kind.REVOKED_WITHOUT_REASON: "revocations",
+    Kind.APPROVAL_OVERDUE: "works",
+}
+FINDING_STATES = ("open", "resolved")
+
+# The columns of a public finding, in this order: a program-level finding fills the first
+# part, a monthly aggregate the second (the other part is null).
+FINDING_COLUMNS = (
+    "flag_id",
+    "program_slug",
+    "program_name",
+    "kind",
+    "severity",
+    "month",
+    "state",
+    "message",
+    "details",
+    "raised_at",
+    "resolved_at",
+    "artists",
+    "findings",
+    "contributions",
+    "hours",
+    "withheld",
+)
+
+
+def withheld_reason() -> str:
     return (
-        Flag.objects.filter(program__in=listed_programs())
-        .exclude(Q(artist__isnull=False) & Q(program__in=small_programs))
-        .select_related("program", "artist")
+        f"Fewer than {settings.MIN_GROUP_SIZE} verified artists are behind this finding; "
+        "its figures are withheld to protect them."
     )
 
 
+def month_label(month: dt.date | None) -> str | None:
+    return None if month is None else f"{month:%Y-%m}"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One public finding (a row of `public_findings`), with what a page or an email shows:
+    a program-level finding has its flag's id, message and dates; a monthly aggregate has its
+    counts, or `withheld` and no counts."""
+
+    flag_id: int | None
+    program_slug: str
+    program_name: str
+    kind: str
+    severity: str
+    month: dt.date
+    state: str
+    message: str | None
+    details: dict | None
+    raised_at: dt.datetime | None
+    resolved_at: dt.datetime | None
+    artists: int | None
+    findings: int | None
+    contributions: int | None
+    hours: Decimal | None
+    withheld: bool
+
+    @classmethod
+    def from_row(cls, row: dict) -> "Finding":
+        """From a row of `program_findings`, `monthly_findings` or `public_findings`: its
+        columns are FINDING_COLUMNS in order (a monthly row names some of them differently)."""
+        return cls(*row.values())
+
+    @property
+    def program_level(self) -> bool:
+        return self.flag_id is not None
+
+    @property
+    def kind_label(self) -> str:
+        return Kind(self.kind).label
+
+    @property
+    def severity_label(self) -> str:
+        return Flag.Severity(self.severity).label
+
+    @property
+    def month_label(self) -> str:
+        return month_label(self.month)
+
+    @property
+    def unit(self) -> str:
+        """What `findings` counts for this kind (contributions, revocations, works …)."""
+        return FINDING_UNITS.get(self.kind, "findings")
+
+    @property
+    def withheld_reason(self) -> str:
+        return withheld_reason() if self.withheld else ""
+
+
+def _detail(prefix: str, key: str, output_field) -> Cast:
+    return Cast(KeyTextTransform(key, f"{prefix}details"), output_field)
+
+
+def _utc_day(expression) -> TruncDate:
+    return TruncDate(expression, tzinfo=dt.UTC)
+
+
+def finding_day(prefix: str = "") -> Case:
+    """The day a finding is about: when the thing happened or came due, not when a scan saw
+    it (the rule's subject and details give it; see tracker/flags.py). `prefix` reaches a flag
+    from another model ("flag__")."""
+
+    def kind(value) -> Q:
+        return Q(**{f"{prefix}kind": value})
+
+    # The revocation that took the tester's access: the latest before the flag was raised.
+    revocation = (
+        AccessEvent.objects.filter(
+            enrollment_id=Cast(OuterRef(f"{prefix}details__enrollment"), BigIntegerField()),
+            kind=AccessEvent.Kind.REVOKED,
+            occurred_at__lte=OuterRef(f"{prefix}raised_at"),
+        )
+        .order_by("-occurred_at", "-id")
+        .values("occurred_at")[:1]
+    )
+    return Case(
+        When(
+            kind(Kind.UNPAID_FEEDBACK),
+            then=ExpressionWrapper(
+                _detail(prefix, "occurred_on", DateField()) + F(f"{prefix}program__payment_terms_days"),
+                output_field=DateField(),
+            ),
+        ),
+        When(kind(Kind.UNCOMPENSATED_PROMOTION), then=_detail(prefix, "occurred_on", DateField())),
+        When(kind(Kind.REVOKED_WITH_UNPAID_WORK), then=_utc_day(Subquery(revocation))),
+        When(kind(Kind.REVOKED_WITHOUT_REASON), then=_utc_day(_detail(prefix, "occurred_at", DateTimeField()))),
+        When(
+            kind(Kind.APPROVAL_OVERDUE),
+            then=_utc_day(
+                ExpressionWrapper(
+                    _detail(prefix, "submitted_at", DateTimeField())
+                    + F(f"{prefix}program__approval_sla_days") * dt.timedelta(days=1),
+                    output_field=DateTimeField(),
+                )
+            ),
+        ),
+        When(
+            kind(Kind.MASS_REVOCATION),
+            then=Coalesce(_utc_day(_detail(prefix, "started_at", DateTimeField())), _utc_day(F(f"{prefix}raised_at"))),
+        ),
+        default=_utc_day(F(f"{prefix}raised_at")),
+        output_field=DateField(),
+    )
+
+
+def finding_month(prefix: str = "") -> Cast:
+    """The first day of the calendar month a finding is about (see `finding_day`)."""
+    return Cast(TruncMonth(finding_day(prefix), output_field=DateField()), DateField())
+
+
+def finding_flags() -> QuerySet[Flag]:
+    """The flags behind what the public sees: on listed programs, each with its `month`.
+    Filter these (tracker.filters.FindingFilter), then shape them with `public_findings`."""
+    return Flag.objects.filter(program__in=listed_programs()).annotate(month=finding_month())
+
+
+def public_flags() -> QuerySet[Flag]:
+    """The flags the public sees one by one: findings about a program as a whole, on listed
+    programs. A finding about one artist's record is public only inside a monthly aggregate."""
+    return Flag.objects.filter(program__in=listed_programs(), kind__in=PROGRAM_KINDS).select_related("program")
+
+
+def _state() -> Case:
+    return Case(When(resolved_at__isnull=True, then=Value("open")), default=Value("resolved"))
+
+
+def program_findings(flags: QuerySet[Flag]) -> QuerySet:
+    """The program-level findings among `flags` (from `finding_flags`), as finding rows."""
+    return (
+        flags.filter(kind__in=PROGRAM_KINDS)
+        .order_by()
+        .annotate(
+            flag_id=F("id"),
+            program_slug=F("program__slug"),
+            program_name=F("program__name"),
+            state=_state(),
+            artists=Value(None, output_field=IntegerField()),
+            findings=Value(None, output_field=IntegerField()),
+            contributions=Value(None, output_field=IntegerField()),
+            hours=Value(None, output_field=DecimalField(max_digits=12, decimal_places=2)),
+            withheld=Value(False),
+        )
+        .values(*FINDING_COLUMNS)
+    )
+
+
+def monthly_findings(flags: QuerySet[Flag]) -> QuerySet:
+    """The artist-level findings among `flags` (from `finding_flags`) as aggregates: per
+    program, kind, month and state, the distinct verified artists, the findings (a resolved
+    subject counted once), contributions and hours concerned. A cell drawn from fewer than
+    MIN_GROUP_SIZE verified artists has `withheld` true and every count null; flags of
+    unverified enrollments count nowhere, so accounts made to lift a cell lift nothing."""
+    verified = Enrollment.objects.filter(
+        program_id=OuterRef("program_id"),
+        artist_id=OuterRef("artist_id"),
+        verification=Enrollment.Verification.VERIFIED,
+    )
+    resolved_again_later = Flag.objects.filter(
+        kind=OuterRef("kind"),
+        subject_key=OuterRef("subject_key"),
+        resolved_at__isnull=False,
+        raised_at__gt=OuterRef("raised_at"),
+    )
+    enough = Q(GreaterThanOrEqual(Count("artist_id", distinct=True), settings.MIN_GROUP_SIZE))
+    of_contributions = enough & Q(kind__in=CONTRIBUTION_KINDS)
+
+    def shown_if(condition: Q, aggregate, output_field=None) -> Case:
+        return Case(When(condition, then=aggregate), default=Value(None), output_field=output_field or IntegerField())
+
+    hours = _detail("", "hours", DecimalField(max_digits=12, decimal_places=2))
+    # The names differ from the program rows' where a model field has that name; a union
+    # matches columns by position (FINDING_COLUMNS), so the values() order is what counts.
+    return (
+        flags.filter(kind__in=ARTIST_KINDS, month__isnull=False)
+        .filter(Exists(verified))
+        .exclude(Q(resolved_at__isnull=False) & Exists(resolved_again_later))
+        .annotate(program_slug=F("program__slug"), program_name=F("program__name"), state=_state())
+        .values("program_slug", "program_name", "kind", "severity", "month", "state")
+        .annotate(
+            flag_id=Value(None, output_field=IntegerField()),
+            no_message=Value(None, output_field=CharField()),
+            no_details=Value(None, output_field=JSONField()),
+            no_raised_at=Value(None, output_field=DateTimeField()),
+            no_resolved_at=Value(None, output_field=DateTimeField()),
+            artists=shown_if(enough, Count("artist_id", distinct=True)),
+            findings=shown_if(enough, Count("subject_key", distinct=True)),
+            contributions=shown_if(of_contributions, Count("subject_key", distinct=True)),
+            hours=shown_if(of_contributions, Sum(hours), DecimalField(max_digits=12, decimal_places=2)),
+            withheld=Case(When(enough, then=Value(False)), default=Value(True), output_field=BooleanField()),
+        )
+        .values(
+            "flag_id",
+            "program_slug",
+            "program_name",
+            "kind",
+            "severity",
+            "month",
+            "state",
+            "no_message",
+            "no_details",
+            "no_raised_at",
+            "no_resolved_at",
+            "artists",
+            "findings",
+            "contributions",
+            "hours",
+            "withheld",
+        )
+    )
+
+
+def public_findings(flags: QuerySet[Flag]) -> QuerySet:
+    """What the public sees of `flags` (from `finding_flags`, filtered): the program-level
+    findings one by one and the artist-level ones as monthly aggregates, newest month first.
+    No totals across months or states are offered, so no withheld cell can be had by
+    subtracting shown ones from a total."""
+    return (
+        program_findings(flags)
+        .union(monthly_findings(flags), all=True)
+        .order_by("-month", "program_name", "kind", "-raised_at", "-flag_id")
+    )
+
+
+def shown_aggregates(program, kind, month) -> QuerySet:
+    """The open monthly aggregate of one program, kind and month if it is shown, else nothing.
+    The arguments may be values or OuterRefs (a delivery waits until its month is shown)."""
+    flags = finding_flags().filter(program_id=program, kind=kind, month=month, resolved_at__isnull=True)
+    return monthly_findings(flags).filter(withheld=False)
+
+
+SEVERITY_ORDER = {Flag.Severity.HIGH: 0, Flag.Severity.MEDIUM: 1, Flag.Severity.LOW: 2}
 SEVERITY_RANK = Case(
     When(severity=Flag.Severity.HIGH, then=Value(0)),
     When(severity=Flag.Severity.MEDIUM, then=Value(1)),

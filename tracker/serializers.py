@@ -13,9 +13,9 @@ from programs.models import Program
 from programs.selectors import listed_programs
 from tracker.metrics import Metrics
 from tracker.models import Flag, WebhookDelivery, WebhookSubscription
-from tracker.selectors import artist_label
+from tracker.selectors import PROGRAM_KINDS, artist_label, month_label, withheld_reason
 from tracker.series import INTERVALS
-from tracker.webhooks import DestinationNotAllowed, check_destination
+from tracker.webhooks import FINDINGS_UPDATED, FLAG_RAISED, DestinationNotAllowed, check_destination
 
 # -- stats ---------------------------------------------------------------------------------
 
@@ -200,6 +200,8 @@ def program_stats_data(program: Program, m: Metrics) -> dict:
 
 
 class FlagSerializer(serializers.ModelSerializer):
+    """A flag in full: for the artist it is about (GET me/flags/), never for the public."""
+
     program = serializers.SlugRelatedField(slug_field="slug", read_only=True, help_text="Program slug.")
     subject = serializers.CharField(
         source="subject_key", read_only=True, help_text='What the flag is about, e.g. "contribution:17".'
@@ -239,6 +241,76 @@ class FlagSerializer(serializers.ModelSerializer):
     def get_artist(self, flag) -> str | None:
         label = artist_label(flag)
         return label if label and flag.artist.show_public_name else None
+
+
+def _day(moment) -> str | None:
+    return None if moment is None else moment.date().isoformat()
+
+
+class FindingSerializer(serializers.Serializer):
+    """A public finding (tracker.selectors.public_findings): a program-level finding as it is,
+    or a monthly aggregate of findings about artists' records, never one of those records."""
+
+    id = serializers.IntegerField(
+        source="flag_id",
+        allow_null=True,
+        help_text="A program-level finding's id (GET flags/{id}/); null for a monthly aggregate.",
+    )
+    scope = serializers.SerializerMethodField(
+        help_text="program: about the program as a whole; monthly: an aggregate of findings about artists' records."
+    )
+    program = serializers.CharField(source="program_slug", help_text="Program slug.")
+    kind = serializers.ChoiceField(choices=Flag.Kind.choices, help_text="The rule behind it (docs/metrics.md, Flags).")
+    severity = serializers.ChoiceField(choices=Flag.Severity.choices, help_text="low, medium or high.")
+    month = serializers.SerializerMethodField(
+        help_text="YYYY-MM: the calendar month the finding is about (when the thing happened or came due)."
+    )
+    state = serializers.ChoiceField(
+        choices=[("open", "Open"), ("resolved", "Resolved")], help_text="open or resolved (as asked with ?state=)."
+    )
+    withheld = serializers.BooleanField(
+        help_text="True when fewer than MIN_GROUP_SIZE verified artists are behind an aggregate: its counts are null."
+    )
+    withheld_reason = serializers.SerializerMethodField(help_text="Why the counts are withheld, or empty.")
+    artists = count_field("Distinct verified artists concerned (aggregates; null when withheld).")
+    findings = count_field(
+        "Records concerned: contributions, revoked testers, revocations or works, by kind (null when withheld)."
+    )
+    contributions = count_field("Contributions concerned (unpaid_feedback, uncompensated_promotion); else null.")
+    hours = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Sum of those contributions' hours_spent, as a string; null as contributions.",
+    )
+    message = serializers.CharField(allow_null=True, help_text="What was found (program-level findings); else null.")
+    details = serializers.JSONField(
+        allow_null=True, help_text="The figures behind a program-level finding, by kind; else null."
+    )
+    raised_at = serializers.SerializerMethodField(help_text="The day a scan raised a program-level finding; else null.")
+    resolved_at = serializers.SerializerMethodField(
+        help_text="The day a scan found a program-level finding's condition cleared; else null."
+    )
+
+    @extend_schema_field(serializers.ChoiceField(choices=["program", "monthly"]))
+    def get_scope(self, row) -> str:
+        return "program" if row["flag_id"] is not None else "monthly"
+
+    @extend_schema_field(serializers.CharField(help_text="YYYY-MM"))
+    def get_month(self, row) -> str:
+        return month_label(row["month"])
+
+    @extend_schema_field(serializers.CharField(allow_blank=True))
+    def get_withheld_reason(self, row) -> str:
+        return withheld_reason() if row["withheld"] else ""
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_raised_at(self, row) -> str | None:
+        return _day(row["raised_at"])
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_resolved_at(self, row) -> str | None:
+        return _day(row["resolved_at"])
 
 
 class WebhookSubscriptionSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
@@ -294,11 +366,28 @@ class CreatedWebhookSubscriptionSerializer(WebhookSubscriptionSerializer):
 
 
 class WebhookDeliverySerializer(serializers.ModelSerializer):
+    """A delivery as its subscriber may see it: a program-level finding's carries the flag's
+    id; a monthly aggregate's (`findings.updated`) carries the month, never a record's id."""
+
+    event = serializers.SerializerMethodField(help_text="flag.raised or findings.updated.")
+    flag = serializers.SerializerMethodField(
+        help_text="The id of the program-level finding sent (GET /api/v1/flags/{id}/); null for findings.updated."
+    )
+    program = serializers.CharField(source="flag.program.slug", read_only=True, help_text="Program slug.")
+    kind = serializers.ChoiceField(
+        source="flag.kind", choices=Flag.Kind.choices, read_only=True, help_text="Flag kind."
+    )
+    month = serializers.SerializerMethodField(help_text="YYYY-MM: the month a findings.updated event was about.")
+
     class Meta:
         model = WebhookDelivery
         fields = [
             "id",
+            "event",
             "flag",
+            "program",
+            "kind",
+            "month",
             "status",
             "attempts",
             "last_status_code",
@@ -309,7 +398,6 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
         read_only_fields = fields
         extra_kwargs = {
             "id": {"help_text": "The delivery's id."},
-            "flag": {"help_text": "The id of the flag sent (GET /api/v1/flags/{id}/)."},
             "status": {"help_text": "pending (being tried), delivered or failed (gave up)."},
             "attempts": {"help_text": "Tries so far."},
             "last_status_code": {
@@ -319,3 +407,19 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
             "next_attempt_at": {"help_text": "When the next try is due, while pending."},
             "delivered_at": {"help_text": "When it was delivered; null until then."},
         }
+
+    @staticmethod
+    def _program_level(delivery) -> bool:
+        return delivery.flag.kind in PROGRAM_KINDS
+
+    @extend_schema_field(serializers.ChoiceField(choices=[FLAG_RAISED, FINDINGS_UPDATED]))
+    def get_event(self, delivery) -> str:
+        return FLAG_RAISED if self._program_level(delivery) else FINDINGS_UPDATED
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_flag(self, delivery) -> int | None:
+        return delivery.flag_id if self._program_level(delivery) else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_month(self, delivery) -> str | None:
+        return None if self._program_level(delivery) else month_label(delivery.cell_month)

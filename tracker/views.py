@@ -1,17 +1,18 @@
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from config.pages import paginate
 from programs.selectors import listed_organizations, listed_programs
 from tracker.cache import page_figures
 from tracker.charts import program_charts
 from tracker.exports import compare_csv, program_csv, programs_csv
-from tracker.filters import FlagFilter
+from tracker.filters import FindingFilter
 from tracker.forms import CompareForm, PeriodForm, ProgramTableForm
 from tracker.metrics import (
     metrics_for_program,
@@ -22,11 +23,13 @@ from tracker.metrics import (
 from tracker.models import Flag, Follow
 from tracker.selectors import (
     FIGURE_SORT_FIELDS,
+    Finding,
     ProgramRow,
+    finding_flags,
     last_scan,
     newest_first,
-    open_flag_counts,
     program_table,
+    public_findings,
     public_flags,
 )
 from tracker.series import latency_distribution, time_series
@@ -257,30 +260,29 @@ def compare(request):
 
 
 def flag_feed(request):
-    flags = public_flags()
-    flag_filter = FlagFilter(request.GET or None, queryset=flags)
-    if flag_filter.is_bound and not flag_filter.is_valid():
-        page, counts, status = None, [], 400
+    """What the checks found, as the public may see it: findings about a program one by one,
+    findings about one artist's record only as monthly aggregates (tracker.selectors)."""
+    finding_filter = FindingFilter(request.GET, queryset=finding_flags())
+    if finding_filter.is_valid():
+        pager, status = paginate(request, public_findings(finding_filter.qs), per_page=FLAGS_PER_PAGE), 200
+        findings = [Finding.from_row(row) for row in pager.page.object_list]
+        program = finding_filter.form.cleaned_data.get("program")
     else:
-        filtered = flag_filter.qs if flag_filter.is_bound else flags
-        page = Paginator(newest_first(filtered), FLAGS_PER_PAGE).get_page(request.GET.get("page"))
-        counts, status = open_flag_counts(filtered), 200
-    program = flag_filter.form.cleaned_data.get("program") if flag_filter.is_bound and page else None
+        pager, status, findings, program = None, 400, [], None
     following = (
         program is not None
         and request.user.is_authenticated
         and Follow.objects.filter(user=request.user, program=program).exists()
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
-        "filter": flag_filter,
-        "page": page,
-        "open_counts": counts,
+        "filter": finding_filter,
+        "pager": pager,
+        "findings": findings,
+        "filtered": any(request.GET.get(name) for name in finding_filter.filters),
+        "min_group_size": settings.MIN_GROUP_SIZE,
         "last_scan": last_scan(),
         "program": program,
         "following": following,
-        "query": query.urlencode(),
     }
     return render(request, "tracker/flags.html", context, status=status)
 

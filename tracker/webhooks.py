@@ -1,4 +1,11 @@
-"""Webhook delivery: each new flag is POSTed as JSON to the subscriptions that want it.
+"""Webhook delivery: what is new on the flags is POSTed as JSON to the subscriptions that want it.
+
+A subscriber is the public, so it hears what the flag feed shows: a new program-level finding
+as it is (`flag.raised`), and for a new finding about one artist's record the current counts
+of the monthly aggregate it falls in (`findings.updated`), once that aggregate is shown (at
+least MIN_GROUP_SIZE verified artists behind it), never the record itself. The scan queues a
+delivery row per new flag (tracker/flags.py); here the rows of one subscription and one
+month are sent as one event, and a row waits while its month is withheld.
 
 The body is signed with HMAC-SHA256 over "<timestamp>.<body>" using the subscription's
 secret; receivers check `X-Tracker-Signature: sha256=<hex>` against `X-Tracker-Timestamp`
@@ -23,16 +30,27 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from tracker.models import Flag, WebhookDelivery
-from tracker.selectors import public_flags
+from tracker.selectors import (
+    ARTIST_KINDS,
+    PROGRAM_KINDS,
+    Finding,
+    finding_flags,
+    finding_month,
+    public_flags,
+    shown_aggregates,
+)
 
 logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Tracker-Signature"
 TIMESTAMP_HEADER = "X-Tracker-Timestamp"
 EVENT_HEADER = "X-Tracker-Event"
+FLAG_RAISED = "flag.raised"
+FINDINGS_UPDATED = "findings.updated"
 MAX_ATTEMPTS = 8
 FIRST_RETRY = dt.timedelta(seconds=30)
 LONGEST_RETRY = dt.timedelta(hours=6)
@@ -40,7 +58,7 @@ TIMEOUT_SECONDS = 10
 
 
 def flag_payload(flag: Flag) -> dict:
-    """What a client receives about a flag. An artist is named only if they opted in."""
+    """What a client receives about a program-level finding (no artist is ever named)."""
     artist = flag.artist
     return {
         "id": flag.pk,
@@ -54,6 +72,39 @@ def flag_payload(flag: Flag) -> dict:
         "raised_at": flag.raised_at.isoformat(),
         "resolved_at": flag.resolved_at.isoformat() if flag.resolved_at else None,
     }
+
+
+def findings_payload(finding: Finding) -> dict:
+    """What a client receives about a monthly aggregate: its cell and its current counts."""
+    return {
+        "program": finding.program_slug,
+        "kind": finding.kind,
+        "severity": finding.severity,
+        "month": finding.month_label,
+        "state": finding.state,
+        "artists": finding.artists,
+        "findings": finding.findings,
+        "contributions": finding.contributions,
+        "hours": None if finding.hours is None else str(finding.hours),
+    }
+
+
+def _cell_month(delivery: WebhookDelivery):
+    month = getattr(delivery, "cell_month", None)
+    if month is None:
+        month = finding_flags().filter(pk=delivery.flag_id).values_list("month", flat=True).first()
+    return month
+
+
+def event_of(delivery: WebhookDelivery) -> tuple[str, dict] | None:
+    """(event name, body) of a delivery, or None while the month it would report is withheld."""
+    flag = delivery.flag
+    if flag.kind in PROGRAM_KINDS:
+        return FLAG_RAISED, {"event": FLAG_RAISED, "flag": flag_payload(flag)}
+    shown = list(shown_aggregates(flag.program_id, flag.kind, _cell_month(delivery)))
+    if not shown:
+        return None
+    return FINDINGS_UPDATED, {"event": FINDINGS_UPDATED, "findings": findings_payload(Finding.from_row(shown[0]))}
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -113,14 +164,20 @@ def http_post(url: str, body: bytes, headers: dict[str, str]) -> Response:
 
 
 def attempt(delivery: WebhookDelivery, *, now: dt.datetime, post: Callable = http_post) -> bool:
-    """Send one delivery once and record the outcome on the row. Returns True if delivered."""
+    """Send one delivery once and record the outcome on the row. Returns True if delivered.
+
+    A delivery whose month is withheld is not sent and its row is left as it was: it waits."""
     subscription = delivery.subscription
-    body = json.dumps({"event": "flag.raised", "flag": flag_payload(delivery.flag)}, sort_keys=True).encode()
+    event = event_of(delivery)
+    if event is None:
+        return False
+    name, payload = event
+    body = json.dumps(payload, sort_keys=True).encode()
     timestamp = str(int(now.timestamp()))
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "EarlyAccessTracker-Webhooks/1",
-        EVENT_HEADER: "flag.raised",
+        EVENT_HEADER: name,
         TIMESTAMP_HEADER: timestamp,
         SIGNATURE_HEADER: sign(subscription.secret, timestamp, body),
     }
@@ -165,24 +222,64 @@ class DeliveryReport:
     failed: int
 
 
+def sendable(deliveries: QuerySet[WebhookDelivery]) -> QuerySet[WebhookDelivery]:
+    """The deliveries that may go out now: of a program-level finding on a listed program, or
+    of a finding about one artist's record whose open month is shown. Each carries its
+    `cell_month`. Any other waits, and is not even listed to its subscriber (GET
+    webhooks/{id}/deliveries/): a waiting row would tell that a withheld finding exists."""
+    shown = Exists(shown_aggregates(OuterRef("flag__program_id"), OuterRef("flag__kind"), OuterRef("cell_month")))
+    return deliveries.annotate(cell_month=finding_month("flag__")).filter(
+        Q(flag__in=public_flags().values("pk")) | (Q(flag__kind__in=ARTIST_KINDS) & shown)
+    )
+
+
+def _merge_month(delivery: WebhookDelivery) -> set[int]:
+    """Fold the subscription's other pending rows of the same month into this one (they would
+    send the same event) and return their ids. Rows another worker holds are left alone."""
+    flag = delivery.flag
+    same_month = list(
+        WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(
+            subscription_id=delivery.subscription_id,
+            status=WebhookDelivery.Status.PENDING,
+            flag__program_id=flag.program_id,
+            flag__kind=flag.kind,
+        )
+        .exclude(pk=delivery.pk)
+        .annotate(cell_month=finding_month("flag__"))
+        .filter(cell_month=delivery.cell_month)
+        .values_list("pk", flat=True)
+    )
+    WebhookDelivery.objects.filter(pk__in=same_month).delete()
+    return set(same_month)
+
+
 def deliver_due(*, now: dt.datetime | None = None, batch_size: int = 50, post: Callable = http_post) -> DeliveryReport:
     """Send every delivery that is due, batch by batch; rows another worker holds are skipped.
 
-    A flag the privacy floor hides (see `public_flags`) is not sent: its delivery waits,
-    and goes out if the flag becomes public (its program is listed and reaches MIN_GROUP_SIZE artists).
+    Only what `sendable` allows goes: a delivery whose month is withheld waits, and goes out
+    once the month is shown. The pending rows of one subscription and one month go as one
+    `findings.updated` event with the month's counts as they are when it is sent.
     """
     delivered = failed = 0
     while True:
         now_ = now or timezone.now()
         with transaction.atomic():
             batch = list(
-                WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now_, subscription__active=True)
-                .filter(flag__in=public_flags().values("pk"))
+                sendable(
+                    WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+                        status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now_, subscription__active=True
+                    )
+                )
                 .select_related("subscription", "flag__program", "flag__artist")
                 .order_by("next_attempt_at", "id")[:batch_size]
             )
+            merged: set[int] = set()
             for delivery in batch:
+                if delivery.pk in merged:
+                    continue
+                if delivery.flag.kind not in PROGRAM_KINDS:
+                    merged |= _merge_month(delivery)
                 if attempt(delivery, now=now_, post=post):
                     delivered += 1
                 else:

@@ -1,5 +1,8 @@
 """The flags API (/api/v1/flags/, /api/v1/me/flags/) and webhook subscriptions
-(/api/v1/webhooks/): who reads what, filters, the privacy floor, and strict write bodies."""
+(/api/v1/webhooks/): who reads what, filters, the privacy floor, and strict write bodies.
+
+The public sees a finding about a program as it is, and findings about one artist's record
+only as monthly aggregates (docs/api.md, Flags); the artist sees their own flags in full."""
 
 import datetime as dt
 import itertools
@@ -29,6 +32,26 @@ FLAG_FIELDS = {
     "resolved_at",
     "open",
 }
+FINDING_FIELDS = {
+    "id",
+    "scope",
+    "program",
+    "kind",
+    "severity",
+    "month",
+    "state",
+    "withheld",
+    "withheld_reason",
+    "artists",
+    "findings",
+    "contributions",
+    "hours",
+    "message",
+    "details",
+    "raised_at",
+    "resolved_at",
+}
+WITHHELD = "Fewer than 5 verified artists are behind this finding; its figures are withheld to protect them."
 _numbers = itertools.count(1)
 
 
@@ -39,13 +62,21 @@ def at(day: str, time: str = "12:00") -> dt.datetime:
 def make_flag(program, *, kind: str, severity: str, raised_at: dt.datetime, **fields) -> Flag:
     number = next(_numbers)
     fields.setdefault("message", f"Finding {number:04d}.")
-    return Flag.objects.create(
-        program=program,
-        kind=kind,
-        severity=severity,
-        subject_key=f"test:{number}",
+    fields.setdefault("details", {"number": number})
+    fields.setdefault("subject_key", f"test:{number}")
+    return Flag.objects.create(program=program, kind=kind, severity=severity, raised_at=raised_at, **fields)
+
+
+def revoked(program, artist, *, on: str, raised_at: dt.datetime, **fields) -> Flag:
+    """A revoked_without_reason flag as the rule writes it: its details give the revocation's moment."""
+    details = {"access_event": next(_numbers), "occurred_at": f"{on}T09:00:00+00:00", "notice_days": 0}
+    return make_flag(
+        program,
+        kind="revoked_without_reason",
+        severity="medium",
         raised_at=raised_at,
-        details={"number": number},
+        artist=artist,
+        details=details,
         **fields,
     )
 
@@ -58,39 +89,55 @@ def client_for(user) -> APIClient:
 
 @pytest.fixture
 def world(db, settings):
-    """Five artists in moving-pictures (one named by choice, one with a name kept private),
-    a program without terms, a one-artist program and an unlisted one."""
+    """Moving Pictures: five verified artists (one named by choice) revoked without a reason
+    in April 2026, one of them with a work overdue in May, a sixth (with a name kept private)
+    revoked in March and that flag resolved since, and a mass revocation; a program without
+    terms; a one-artist program and an unlisted one."""
     settings.MIN_GROUP_SIZE = 5
-    moving = factories.ProgramFactory(slug="moving-pictures")
-    artists = [factories.EnrollmentFactory(program=moving).artist for _ in range(5)]
-    named, quiet, plain = artists[:3]
+    moving = factories.ProgramFactory(slug="moving-pictures", name="Moving Pictures", approval_sla_days=14)
+    artists = [factories.EnrollmentFactory(program=moving).artist for _ in range(6)]
+    named, plain, quiet = artists[0], artists[1], artists[5]
     named.public_name, named.show_public_name = "Ada Lovelace", True
     named.save()
     quiet.public_name = "Secret Person"
     quiet.save()
-    bare = factories.ProgramFactory(slug="bare-terms")
-    tiny = factories.ProgramFactory(slug="tiny-beta")
+    bare = factories.ProgramFactory(slug="bare-terms", name="Bare Terms")
+    tiny = factories.ProgramFactory(slug="tiny-beta", name="Tiny Beta")
     lone = factories.EnrollmentFactory(program=tiny).artist
     unlisted = factories.ProgramFactory(slug="unlisted-program", is_listed=False)
 
+    april = [
+        revoked(moving, artist, on=f"2026-04-{10 + n}", raised_at=at("2026-05-01"))
+        for n, artist in enumerate(artists[:5])
+    ]
     flags = SimpleNamespace(
-        named=make_flag(
-            moving, kind="revoked_without_reason", severity="medium", raised_at=at("2026-05-01"), artist=named
-        ),
-        overdue=make_flag(moving, kind="approval_overdue", severity="low", raised_at=at("2026-05-02"), artist=plain),
-        quiet=make_flag(
+        named=april[0],
+        april=april,
+        overdue=make_flag(
             moving,
-            kind="revoked_without_reason",
-            severity="medium",
-            raised_at=at("2026-05-03", "10:00"),
-            resolved_at=at("2026-05-04"),
-            artist=quiet,
+            kind="approval_overdue",
+            severity="low",
+            raised_at=at("2026-05-02"),
+            artist=plain,
+            details={"work": next(_numbers), "submitted_at": "2026-04-20T10:00:00+00:00"},
+        ),
+        quiet=revoked(
+            moving, quiet, on="2026-03-05", raised_at=at("2026-03-06", "10:00"), resolved_at=at("2026-05-04")
         ),
         terms=make_flag(bare, kind="undefined_terms", severity="medium", raised_at=at("2026-05-03", "15:00")),
-        mass=make_flag(moving, kind="mass_revocation", severity="high", raised_at=at("2026-05-05")),
-        hidden=make_flag(
-            tiny, kind="revoked_without_reason", severity="medium", raised_at=at("2026-05-04"), artist=lone
+        mass=make_flag(
+            moving,
+            kind="mass_revocation",
+            severity="high",
+            raised_at=at("2026-05-05"),
+            details={
+                "revoked": 12,
+                "active_before": 40,
+                "without_reason": 12,
+                "started_at": "2026-05-04T15:00:00+00:00",
+            },
         ),
+        hidden=revoked(tiny, lone, on="2026-04-12", raised_at=at("2026-04-13")),
         unlisted=make_flag(unlisted, kind="undefined_terms", severity="medium", raised_at=at("2026-05-04")),
     )
     return SimpleNamespace(
@@ -103,44 +150,105 @@ def ids(response) -> list[int]:
     return [row["id"] for row in response.json()["results"]]
 
 
-# Flags -------------------------------------------------------------------------------------------
+def rows(response) -> list[tuple]:
+    assert response.status_code == 200, response.content
+    return [(row["program"], row["kind"], row["month"], row["state"]) for row in response.json()["results"]]
 
 
-def test_anyone_lists_public_flags_newest_first(api, world):
+# What the public sees -----------------------------------------------------------------------------
+
+
+def test_anyone_lists_findings_newest_month_first(api, world):
     f = world.flags
 
     response = api.get(FLAGS)
 
-    assert response.status_code == 200
     data = response.json()
     assert data["count"] == 5 and data["next"] is None
-    assert ids(response) == [f.mass.pk, f.terms.pk, f.quiet.pk, f.overdue.pk, f.named.pk]
-    row = data["results"][2]
-    assert set(row) == FLAG_FIELDS
-    assert row == {
-        "id": f.quiet.pk,
+    assert rows(response) == [
+        ("bare-terms", "undefined_terms", "2026-05", "open"),
+        ("moving-pictures", "approval_overdue", "2026-05", "open"),
+        ("moving-pictures", "mass_revocation", "2026-05", "open"),
+        ("moving-pictures", "revoked_without_reason", "2026-04", "open"),
+        ("tiny-beta", "revoked_without_reason", "2026-04", "open"),
+    ]
+    assert all(set(row) == FINDING_FIELDS for row in data["results"])
+    assert data["results"][2] == {
+        "id": f.mass.pk,
+        "scope": "program",
+        "program": "moving-pictures",
+        "kind": "mass_revocation",
+        "severity": "high",
+        "month": "2026-05",
+        "state": "open",
+        "withheld": False,
+        "withheld_reason": "",
+        "artists": None,
+        "findings": None,
+        "contributions": None,
+        "hours": None,
+        "message": f.mass.message,
+        "details": f.mass.details,
+        "raised_at": "2026-05-05",
+        "resolved_at": None,
+    }
+    assert data["results"][3] == {
+        "id": None,
+        "scope": "monthly",
+        "program": "moving-pictures",
         "kind": "revoked_without_reason",
         "severity": "medium",
-        "program": "moving-pictures",
-        "subject": f.quiet.subject_key,
-        "artist": None,
-        "message": f.quiet.message,
-        "details": f.quiet.details,
-        "raised_at": "2026-05-03T10:00:00Z",
-        "resolved_at": "2026-05-04T12:00:00Z",
-        "open": False,
+        "month": "2026-04",
+        "state": "open",
+        "withheld": False,
+        "withheld_reason": "",
+        "artists": 5,
+        "findings": 5,
+        "contributions": None,
+        "hours": None,
+        "message": None,
+        "details": None,
+        "raised_at": None,
+        "resolved_at": None,
     }
-    assert data["results"][0]["open"] is True and data["results"][0]["resolved_at"] is None
+    assert data["results"][1] | {"withheld_reason": ""} == data["results"][1] | {
+        "id": None,
+        "scope": "monthly",
+        "withheld": True,
+        "artists": None,
+        "findings": None,
+        "contributions": None,
+        "hours": None,
+        "withheld_reason": "",
+    }
+    assert data["results"][1]["withheld_reason"] == WITHHELD
 
 
-def test_within_a_day_the_most_severe_flag_comes_first(api, world):
-    high = make_flag(world.bare, kind="mass_revocation", severity="high", raised_at=at("2026-05-03", "08:00"))
+def test_an_aggregate_of_contributions_counts_them_and_their_hours(api, db, settings):
+    settings.MIN_GROUP_SIZE = 2
+    program = factories.ProgramFactory(slug="paid-later", payment_terms_days=30)
+    for hours in ("1.50", "2.25"):
+        artist = factories.EnrollmentFactory(program=program).artist
+        make_flag(
+            program,
+            kind="unpaid_feedback",
+            severity="medium",
+            raised_at=at("2026-05-20"),
+            artist=artist,
+            subject_key=f"contribution:{next(_numbers)}",
+            details={"contribution": 1, "kind": "bug_report", "hours": float(hours), "occurred_on": "2026-03-25"},
+        )
 
-    assert ids(api.get(FLAGS, {"since": "2026-05-03", "until": "2026-05-03"})) == [
-        high.pk,
-        world.flags.terms.pk,
-        world.flags.quiet.pk,
-    ]
+    (row,) = api.get(FLAGS, {"kind": "unpaid_feedback"}).json()["results"]
+
+    # Due 30 days after 25 March: April is the month they came due.
+    assert (row["month"], row["artists"], row["findings"], row["contributions"], row["hours"]) == (
+        "2026-04",
+        2,
+        2,
+        2,
+        "3.75",
+    )
 
 
 def test_the_list_is_paginated(api, db):
@@ -160,35 +268,39 @@ def test_the_list_is_paginated(api, db):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ({"program": "moving-pictures"}, ["mass", "quiet", "overdue", "named"]),
-        ({"program": "bare-terms"}, ["terms"]),
-        ({"program": "tiny-beta"}, []),
-        ({"kind": "revoked_without_reason"}, ["quiet", "named"]),
-        ({"severity": "high"}, ["mass"]),
-        ({"severity": "low"}, ["overdue"]),
-        ({"state": "open"}, ["mass", "terms", "overdue", "named"]),
-        ({"state": "resolved"}, ["quiet"]),
-        ({"since": "2026-05-03"}, ["mass", "terms", "quiet"]),
-        ({"until": "2026-05-02"}, ["overdue", "named"]),
-        ({"since": "2026-05-02", "until": "2026-05-03"}, ["terms", "quiet", "overdue"]),
-        ({"program": "moving-pictures", "kind": "revoked_without_reason", "state": "open"}, ["named"]),
+        (
+            {"program": "moving-pictures"},
+            [("approval_overdue", "2026-05"), ("mass_revocation", "2026-05"), ("revoked_without_reason", "2026-04")],
+        ),
+        ({"program": "bare-terms"}, [("undefined_terms", "2026-05")]),
+        ({"program": "tiny-beta"}, [("revoked_without_reason", "2026-04")]),
+        ({"kind": "revoked_without_reason"}, [("revoked_without_reason", "2026-04")] * 2),
+        ({"month": "2026-04"}, [("revoked_without_reason", "2026-04")] * 2),
+        ({"month": "2026-02"}, []),
+        ({"state": "open", "kind": "undefined_terms"}, [("undefined_terms", "2026-05")]),
+        ({"state": "resolved"}, [("revoked_without_reason", "2026-03")]),
+        (
+            {"program": "moving-pictures", "kind": "approval_overdue", "month": "2026-05"},
+            [("approval_overdue", "2026-05")],
+        ),
     ],
 )
-def test_flags_are_filtered(api, world, query, expected):
-    assert ids(api.get(FLAGS, query)) == [getattr(world.flags, name).pk for name in expected]
+def test_findings_are_filtered(api, world, query, expected):
+    assert [(kind, month) for _, kind, month, _ in rows(api.get(FLAGS, query))] == expected
 
 
 @pytest.mark.parametrize(
     ("query", "field"),
     [
-        ({"since": "yesterday"}, "since"),
-        ({"until": "2026-13-01"}, "until"),
+        ({"month": "yesterday"}, "month"),
+        ({"month": "2026-13"}, "month"),
         ({"kind": "bogus"}, "kind"),
-        ({"severity": "dire"}, "severity"),
         ({"state": "maybe"}, "state"),
         ({"program": "unknown"}, "program"),
         ({"program": "unlisted-program"}, "program"),
-        ({"since": "2026-05-02", "until": "2026-05-01"}, "until"),
+        ({"since": "2026-05-02"}, "since"),
+        ({"until": "2026-05-02"}, "until"),
+        ({"severity": "high"}, "severity"),
     ],
 )
 def test_bad_filters_answer_400_naming_the_field(api, world, query, field):
@@ -199,57 +311,54 @@ def test_bad_filters_answer_400_naming_the_field(api, world, query, field):
     assert response.json()[field][0]
 
 
-def test_flags_hidden_by_the_privacy_floor_are_neither_listed_nor_found(api, world):
-    listed = ids(api.get(FLAGS))
+def test_only_a_program_level_finding_is_found_by_id(api, world):
+    f = world.flags
 
-    assert world.flags.hidden.pk not in listed and world.flags.unlisted.pk not in listed
-    assert api.get(f"{FLAGS}{world.flags.hidden.pk}/").status_code == 404
-    assert api.get(f"{FLAGS}{world.flags.unlisted.pk}/").status_code == 404
-
-
-def test_a_public_flag_is_found_by_id(api, world):
-    response = api.get(f"{FLAGS}{world.flags.named.pk}/")
+    response = api.get(f"{FLAGS}{f.mass.pk}/")
 
     assert response.status_code == 200
-    assert set(response.json()) == FLAG_FIELDS
-    assert response.json()["artist"] == "Ada Lovelace"
+    assert set(response.json()) == FINDING_FIELDS
+    assert response.json()["message"] == f.mass.message and response.json()["scope"] == "program"
+    for flag in (f.named, f.overdue, f.quiet, f.hidden, f.unlisted):
+        assert api.get(f"{FLAGS}{flag.pk}/").status_code == 404
+    assert api.get(f"{FLAGS}{f.terms.pk}/").json()["resolved_at"] is None
 
 
-def test_an_artist_is_named_only_by_choice_and_never_by_handle(api, world):
-    response = api.get(FLAGS)
+def test_no_public_answer_names_an_artist_or_describes_one_record(api, world):
+    f = world.flags
+    answers = [
+        api.get(FLAGS),
+        api.get(FLAGS, {"state": "resolved"}),
+        api.get(FLAGS, {"format": "csv"}),
+        api.get(FLAGS, {"program": "tiny-beta"}),
+    ]
 
-    by_id = {row["id"]: row["artist"] for row in response.json()["results"]}
-    assert by_id[world.flags.named.pk] == "Ada Lovelace"
-    assert by_id[world.flags.quiet.pk] is None
-    assert by_id[world.flags.overdue.pk] is None
-    assert by_id[world.flags.mass.pk] is None
-    content = response.content.decode() + api.get(f"{FLAGS}{world.flags.quiet.pk}/").content.decode()
+    assert [answer.status_code for answer in answers] == [200] * 4
+    content = "".join(answer.content.decode() for answer in answers)
+    assert "2026-04" in content and "withheld" in content
     for artist in (world.named, world.quiet, world.plain, world.lone):
         assert artist.handle not in content
-    assert "Secret Person" not in content
-    assert "tester (not named)" not in content
+    assert "Ada Lovelace" not in content and "Secret Person" not in content
+    for flag in (*f.april, f.overdue, f.quiet, f.hidden):
+        assert flag.message not in content and flag.subject_key not in content
+        assert f'"id":{flag.pk},' not in content.replace(" ", "")
+    for day in ("2026-04-10", "2026-04-12", "2026-04-20", "2026-03-05"):
+        assert day not in content
 
 
 def test_the_flag_list_takes_a_fixed_number_of_queries(api, db, settings, django_assert_max_num_queries):
     settings.MIN_GROUP_SIZE = 5
-    program = factories.ProgramFactory()
-    artists = [factories.EnrollmentFactory(program=program).artist for _ in range(5)]
-    for artist in artists[:2]:
-        artist.public_name, artist.show_public_name = f"Name of {artist.handle}", True
-        artist.save()
-    for n in range(30):
-        make_flag(
-            program,
-            kind="revoked_without_reason",
-            severity="medium",
-            raised_at=at("2026-05-01") + dt.timedelta(minutes=n),
-            artist=artists[n % 5],
-        )
+    programs = [factories.ProgramFactory() for _ in range(3)]
+    for program in programs:
+        artists = [factories.EnrollmentFactory(program=program).artist for _ in range(5)]
+        for n in range(30):
+            revoked(program, artists[n % 5], on=f"2026-0{1 + n % 6}-10", raised_at=at("2026-07-01"))
+        make_flag(program, kind="undefined_terms", severity="medium", raised_at=at("2026-07-01"))
 
     with django_assert_max_num_queries(3):
         response = api.get(FLAGS)
 
-    assert response.json()["count"] == 30
+    assert response.json()["count"] == 3 * 7
 
 
 # The artist's own flags --------------------------------------------------------------------------
@@ -443,7 +552,11 @@ def test_deliveries_list_the_subscriptions_own_deliveries(owner_api, owner, worl
     assert [row["id"] for row in data["results"]] == [pending.pk, delivered.pk]
     assert data["results"][0] | {"next_attempt_at": None} == {
         "id": pending.pk,
+        "event": "flag.raised",
         "flag": world.flags.mass.pk,
+        "program": "moving-pictures",
+        "kind": "mass_revocation",
+        "month": None,
         "status": "pending",
         "attempts": 1,
         "last_status_code": 500,
@@ -451,7 +564,15 @@ def test_deliveries_list_the_subscriptions_own_deliveries(owner_api, owner, worl
         "next_attempt_at": None,
         "delivered_at": None,
     }
-    assert data["results"][1]["status"] == "delivered"
+    # A finding about one artist's record went out as its month's aggregate: no record id.
+    assert {k: data["results"][1][k] for k in ("event", "flag", "program", "kind", "month", "status")} == {
+        "event": "findings.updated",
+        "flag": None,
+        "program": "moving-pictures",
+        "kind": "revoked_without_reason",
+        "month": "2026-04",
+        "status": "delivered",
+    }
 
 
 def test_deliveries_of_flags_the_privacy_floor_hides_are_not_listed(owner_api, owner, world):

@@ -1,5 +1,6 @@
 """The daily digest: an advocate who follows programs gets one email listing the flags
-raised on them since the last digest, and never a flag the public feed hides."""
+raised on them since the last digest, and never a flag the public feed hides: findings
+about one artist's record come only as their month's shown aggregate."""
 
 import datetime as dt
 import itertools
@@ -25,9 +26,24 @@ _numbers = itertools.count(1)
 def raise_flag(program, *, at: dt.datetime, kind: str = "undefined_terms", severity: str = "medium", **fields) -> Flag:
     number = next(_numbers)
     fields.setdefault("message", f"Finding {number:04d} ({kind}).")
-    return Flag.objects.create(
-        program=program, kind=kind, severity=severity, subject_key=f"test:{number}", raised_at=at, **fields
-    )
+    fields.setdefault("subject_key", f"test:{number}")
+    return Flag.objects.create(program=program, kind=kind, severity=severity, raised_at=at, **fields)
+
+
+def raise_promotion_flags(program, artists, *, at: dt.datetime, occurred_on: str = "2026-04-20") -> list[Flag]:
+    """An uncompensated_promotion flag per artist, shaped as the rule writes them."""
+    return [
+        raise_flag(
+            program,
+            at=at,
+            kind="uncompensated_promotion",
+            artist=artist,
+            message=f"Promotion the program requested on {occurred_on} (3.50 h) is unpaid.",
+            subject_key=f"contribution:{next(_numbers)}",
+            details={"kind": "promotion", "hours": 3.5, "occurred_on": occurred_on, "requested_by_program": True},
+        )
+        for artist in artists
+    ]
 
 
 def follow(user, program, at: dt.datetime = FOLLOWED_AT) -> Follow:
@@ -39,16 +55,16 @@ def advocate(db):
     return factories.UserFactory(username="advocate", email="advocate@example.org")
 
 
-def test_new_flags_on_followed_programs_come_in_one_email_grouped_by_program(advocate):
+def test_new_flags_on_followed_programs_come_in_one_email_grouped_by_program(advocate, settings):
+    settings.MIN_GROUP_SIZE = 5
     alpha = factories.ProgramFactory(name="Alpha Preview")
     beta = factories.ProgramFactory(name="Beta Studio")
     follow(advocate, alpha)
     follow(advocate, beta)
-    overdue = raise_flag(alpha, at=FOLLOWED_AT + dt.timedelta(hours=1), kind="approval_overdue", severity="low")
+    artists = [factories.EnrollmentFactory(program=alpha).artist for _ in range(5)]
+    mass = raise_flag(alpha, at=FOLLOWED_AT + dt.timedelta(hours=1), kind="mass_revocation", severity="high")
     terms = raise_flag(beta, at=FOLLOWED_AT + dt.timedelta(hours=2), kind="undefined_terms")
-    promotion = raise_flag(
-        alpha, at=FOLLOWED_AT + dt.timedelta(hours=3), kind="uncompensated_promotion", severity="medium"
-    )
+    promotions = raise_promotion_flags(alpha, artists, at=FOLLOWED_AT + dt.timedelta(hours=3))
 
     assert send_digests(now=DIGEST_AT) == 1
 
@@ -57,28 +73,60 @@ def test_new_flags_on_followed_programs_come_in_one_email_grouped_by_program(adv
     assert email.to == ["advocate@example.org"]
     assert email.subject == "3 new flags on programs you follow"
     body = email.body
-    for flag in (overdue, terms, promotion):
+    for flag in (mass, terms):
         assert f"{flag.get_kind_display()}: {flag.message}" in body
-    assert "Approval overdue" in body and "Undefined terms" in body and "Uncompensated promotion" in body
+    aggregate = "Uncompensated promotion, 2026-04: 5 artists, 5 contributions, 17.50 h"
+    assert aggregate in body
+    for flag in promotions:
+        assert flag.message not in body and flag.subject_key not in body
+    assert "2026-04-20" not in body and "3.50" not in body
     # Each program once, as a heading over its own flags.
     assert body.count("Alpha Preview") == 1 and body.count("Beta Studio") == 1
     alpha_at, beta_at = body.index("Alpha Preview (2)"), body.index("Beta Studio (1)")
-    assert alpha_at < body.index(overdue.message) < beta_at
-    assert alpha_at < body.index(promotion.message) < beta_at
+    assert alpha_at < body.index(mass.message) < beta_at
+    assert alpha_at < body.index(aggregate) < beta_at
     assert beta_at < body.index(terms.message)
 
 
-def test_the_most_severe_flags_of_a_program_come_first(advocate):
+def test_the_most_severe_flags_of_a_program_come_first(advocate, settings):
+    settings.MIN_GROUP_SIZE = 1
     program = factories.ProgramFactory()
     follow(advocate, program)
-    low = raise_flag(program, at=FOLLOWED_AT + dt.timedelta(hours=1), severity="low", kind="approval_overdue")
+    artist = factories.EnrollmentFactory(program=program).artist
+    low = raise_flag(
+        program,
+        at=FOLLOWED_AT + dt.timedelta(hours=1),
+        severity="low",
+        kind="approval_overdue",
+        artist=artist,
+        details={"work": 1, "submitted_at": "2026-04-01T10:00:00+00:00"},
+    )
     high = raise_flag(program, at=FOLLOWED_AT + dt.timedelta(hours=2), severity="high", kind="mass_revocation")
     medium = raise_flag(program, at=FOLLOWED_AT + dt.timedelta(hours=3), severity="medium")
 
     send_digests(now=DIGEST_AT)
 
     body = mail.outbox[0].body
-    assert body.index(high.message) < body.index(medium.message) < body.index(low.message)
+    assert low.message not in body
+    assert body.index(high.message) < body.index(medium.message) < body.index("[Low] Approval overdue, 2026-04")
+
+
+def test_a_month_below_the_floor_is_not_in_a_digest_until_it_is_shown(advocate, settings):
+    """Four artists' findings are withheld; the fifth's makes the month shown, and the next
+    digest gives its counts, never how many of them are new."""
+    settings.MIN_GROUP_SIZE = 5
+    program = factories.ProgramFactory(name="Alpha Preview")
+    follow(advocate, program)
+    artists = [factories.EnrollmentFactory(program=program).artist for _ in range(5)]
+    raise_promotion_flags(program, artists[:4], at=FOLLOWED_AT + dt.timedelta(hours=1))
+
+    assert send_digests(now=DIGEST_AT) == 0
+
+    raise_promotion_flags(program, artists[4:], at=DIGEST_AT + dt.timedelta(hours=1))
+    assert send_digests(now=DIGEST_AT + dt.timedelta(days=1)) == 1
+    body = mail.outbox[0].body
+    assert "Uncompensated promotion, 2026-04: 5 artists, 5 contributions, 17.50 h" in body
+    assert " 1 contributions" not in body and "3.50" not in body
 
 
 def test_a_second_digest_the_same_day_sends_nothing(advocate):
@@ -204,7 +252,7 @@ def test_a_follower_of_only_hidden_flags_gets_no_email(advocate, settings):
 
 
 def test_a_scan_after_following_comes_in_the_next_digest(advocate, settings):
-    """End to end: follow, the scan raises flags, the daily task emails them."""
+    """End to end: follow, the scan raises flags, the daily task emails their month's count."""
     settings.MIN_GROUP_SIZE = 5
     program = factories.ProgramFactory(
         name="Moving Pictures Preview",
@@ -212,7 +260,9 @@ def test_a_scan_after_following_comes_in_the_next_digest(advocate, settings):
         confidential_content_definition="Unreleased outputs.",
     )
     enrollments = [factories.EnrollmentFactory(program=program) for _ in range(5)]
-    revoke_access(enrollment=enrollments[0], occurred_at=timezone.now() - dt.timedelta(days=1))
+    revoked_at = timezone.now() - dt.timedelta(days=1)
+    for enrollment in enrollments:
+        revoke_access(enrollment=enrollment, occurred_at=revoked_at)
     an_hour_ago = timezone.now() - dt.timedelta(hours=1)
     Follow.objects.create(user=advocate, program=program, created_at=an_hour_ago, digest_sent_until=an_hour_ago)
     run_scan(rules=["revoked_without_reason"])
@@ -222,11 +272,13 @@ def test_a_scan_after_following_comes_in_the_next_digest(advocate, settings):
     summary = send_flag_digests.delay().get()
 
     assert summary == {"emails": 1}
-    flag = Flag.objects.get()
     body = mail.outbox[0].body
     assert "Moving Pictures Preview (1)" in body
-    assert f"Revoked without a reason: {flag.message}" in body
-    assert enrollments[0].artist.handle not in body
+    assert f"Revoked without a reason, {revoked_at:%Y-%m}: 5 artists, 5 revocations" in body
+    for flag in Flag.objects.all():
+        assert flag.message not in body
+    assert f"{revoked_at:%Y-%m-%d}" not in body
+    assert all(enrollment.artist.handle not in body for enrollment in enrollments)
     assert send_flag_digests.delay().get() == {"emails": 0}
 
 

@@ -1,5 +1,7 @@
-"""Webhooks: each new flag is POSTed as signed JSON to the subscriptions that want it, and a
-failed delivery is retried with exponential backoff, then given up and logged.
+"""Webhooks: each new program-level finding, and each monthly aggregate that a new finding
+about an artist's record updates (once it is shown), is POSTed as signed JSON to the
+subscriptions that want it; a failed delivery is retried with exponential backoff, then
+given up and logged.
 
 The receiver is a real HTTP server on loopback that checks the signature the way a client
 would, with `tracker.webhooks.verify_signature`.
@@ -128,9 +130,12 @@ def scan_and_deliver(capture, rules: list[str]):
         run_scan(rules=rules)
 
 
+REVOKED_AT = timezone.now() - dt.timedelta(days=1)
+
+
 @pytest.fixture
 def revoked_world(db, settings):
-    """Five testers; two revoked without a reason, one of them named by choice."""
+    """Five testers, all revoked without a reason on the same day; one named by choice."""
     settings.MIN_GROUP_SIZE = 5
     program = program_with_terms(slug="moving-pictures")
     enrollments = [factories.EnrollmentFactory(program=program) for _ in range(5)]
@@ -139,9 +144,16 @@ def revoked_world(db, settings):
     named.save()
     quiet.public_name = "Secret Person"
     quiet.save()
-    for enrollment in enrollments[:2]:
-        revoke_access(enrollment=enrollment, occurred_at=timezone.now() - dt.timedelta(days=1))
+    for enrollment in enrollments:
+        revoke_access(enrollment=enrollment, occurred_at=REVOKED_AT)
     return program, named, quiet
+
+
+def cell_of(request: ReceivedRequest) -> tuple[str, str, str]:
+    """(event, kind, program) of a received request, whichever event it is."""
+    body = request.json
+    about = body["flag"] if body["event"] == "flag.raised" else body["findings"]
+    return body["event"], about["kind"], about["program"]
 
 
 def test_a_new_flag_is_posted_once_as_signed_json(db, receiver, django_capture_on_commit_callbacks):
@@ -210,20 +222,19 @@ def test_subscriptions_get_only_the_kinds_and_program_they_asked_for(
 
     scan_and_deliver(django_capture_on_commit_callbacks, ["revoked_without_reason", "undefined_terms"])
 
-    received: dict[str, list[tuple[str, str]]] = {}
+    received: dict[str, list[tuple[str, str, str]]] = {}
     for request in receiver.requests:
         assert request.signature_valid
-        flag = request.json["flag"]
-        received.setdefault(request.path, []).append((flag["kind"], flag["program"]))
+        received.setdefault(request.path, []).append(cell_of(request))
+    # The five revocations of one month are one event with the month's counts.
     assert sorted(received["/every"]) == [
-        ("revoked_without_reason", revoked_program.slug),
-        ("revoked_without_reason", revoked_program.slug),
-        ("undefined_terms", bare.slug),
-        ("undefined_terms", other_bare.slug),
+        ("findings.updated", "revoked_without_reason", revoked_program.slug),
+        ("flag.raised", "undefined_terms", bare.slug),
+        ("flag.raised", "undefined_terms", other_bare.slug),
     ]
-    assert received["/revocations"] == [("revoked_without_reason", revoked_program.slug)] * 2
-    assert received["/bare"] == [("undefined_terms", bare.slug)]
-    assert received["/bare-terms-only"] == [("undefined_terms", bare.slug)]
+    assert received["/revocations"] == [("findings.updated", "revoked_without_reason", revoked_program.slug)]
+    assert received["/bare"] == [("flag.raised", "undefined_terms", bare.slug)]
+    assert received["/bare-terms-only"] == [("flag.raised", "undefined_terms", bare.slug)]
     assert "/revocations-on-bare" not in received
     assert "/inactive" not in received
     assert not WebhookDelivery.objects.filter(subscription__active=False).exists()
@@ -242,22 +253,40 @@ def test_a_subscription_switched_off_after_queueing_is_not_sent(db, receiver):
     assert WebhookDelivery.objects.get().status == WebhookDelivery.Status.PENDING
 
 
-def test_the_payload_names_an_artist_only_if_they_opted_in_and_never_by_handle(
+def test_a_months_findings_about_artists_go_as_one_aggregate_that_names_no_one(
     revoked_world, receiver, django_capture_on_commit_callbacks
 ):
-    _, named, quiet = revoked_world
+    program, named, quiet = revoked_world
     subscribe(receiver.url)
 
     scan_and_deliver(django_capture_on_commit_callbacks, ["revoked_without_reason"])
 
-    assert len(receiver.requests) == 2
-    by_artist = {Flag.objects.get(pk=r.json["flag"]["id"]).artist: r.json["flag"] for r in receiver.requests}
-    assert by_artist[named]["artist"] == "Ada Lovelace"
-    assert by_artist[quiet]["artist"] is None
-    for request in receiver.requests:
-        body = request.body.decode()
-        assert named.handle not in body and quiet.handle not in body
-        assert "Secret Person" not in body
+    assert Flag.objects.filter(kind="revoked_without_reason").count() == 5
+    (request,) = receiver.requests
+    assert request.signature_valid
+    assert request.headers[webhooks.EVENT_HEADER] == "findings.updated"
+    assert request.json == {
+        "event": "findings.updated",
+        "findings": {
+            "program": program.slug,
+            "kind": "revoked_without_reason",
+            "severity": "medium",
+            "month": f"{REVOKED_AT:%Y-%m}",
+            "state": "open",
+            "artists": 5,
+            "findings": 5,
+            "contributions": None,
+            "hours": None,
+        },
+    }
+    body = request.body.decode()
+    for name in (named.handle, quiet.handle, "Ada Lovelace", "Secret Person", f"{REVOKED_AT:%Y-%m-%d}"):
+        assert name not in body
+    for flag in Flag.objects.all():
+        assert flag.message not in body and flag.subject_key not in body
+    # The five queued rows were sent as one: one delivery is left, delivered.
+    (delivery,) = WebhookDelivery.objects.all()
+    assert delivery.status == WebhookDelivery.Status.DELIVERED
 
 
 def test_a_flag_hidden_by_the_privacy_floor_is_not_sent(db, settings, receiver, django_capture_on_commit_callbacks):
@@ -276,21 +305,27 @@ def test_a_flag_hidden_by_the_privacy_floor_is_not_sent(db, settings, receiver, 
     assert not WebhookDelivery.objects.filter(status=WebhookDelivery.Status.DELIVERED).exists()
 
 
-def test_a_hidden_flag_is_sent_once_its_program_is_large_enough(db, settings, receiver):
+def test_a_waiting_delivery_is_sent_once_its_month_is_shown(db, settings, receiver):
+    """An unverified account's finding lifts nothing; once a reviewer verifies it, the month
+    has two verified artists behind it and the event goes out."""
     settings.MIN_GROUP_SIZE = 2
     program = program_with_terms()
-    enrollment = factories.EnrollmentFactory(program=program)
-    revoke_access(enrollment=enrollment, occurred_at=timezone.now() - dt.timedelta(days=1))
+    first = factories.EnrollmentFactory(program=program)
+    second = factories.set_verification(factories.EnrollmentFactory(program=program), "unverified")
+    for enrollment in (first, second):
+        revoke_access(enrollment=enrollment, occurred_at=timezone.now() - dt.timedelta(days=1))
     subscribe(receiver.url)
     run_scan(rules=["revoked_without_reason"])
     deliver_due()
     assert receiver.requests == []
 
-    factories.EnrollmentFactory(program=program)
+    factories.set_verification(second, "verified")
     deliver_due()
 
-    assert len(receiver.requests) == 1
-    assert receiver.requests[0].json["flag"]["kind"] == "revoked_without_reason"
+    (request,) = receiver.requests
+    assert request.json["event"] == "findings.updated"
+    assert request.json["findings"]["kind"] == "revoked_without_reason"
+    assert request.json["findings"]["artists"] == 2
 
 
 def test_a_failure_is_recorded_and_retried_with_doubling_delays(db, receiver):

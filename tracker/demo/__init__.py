@@ -18,6 +18,9 @@ here keep the rules the services enforce:
 - a compensation's allocations add up to at most its amount, are paid on or after the
   contributions they pay for and pay only for contributions of the same enrollment;
 - hours are quarter hours between 0.25 and 8, money is `Decimal`.
+- every tester gave reviewers a note as evidence after they got access; most were verified a
+  few days later (with the decision in the history), about 5 % still wait (pending), among
+  them the demo artist in one program, so the reviewers' flow can be tried.
 
 Everything random comes from `random.Random` seeded by the seed and a name (the program's
 slug, the artist's handle), so the same seed on the same day gives the same world, and a

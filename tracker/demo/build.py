@@ -17,9 +17,19 @@ from tqdm import tqdm
 
 from artists.models import ApprovalDecision, Artist, Work
 from feedback.models import Compensation, CompensationAllocation, Contribution
-from programs.models import AccessEvent, Enrollment, Organization, Program
+from programs.models import AccessEvent, Enrollment, EnrollmentEvidence, Organization, Program, VerificationDecision
 from tracker.demo.payments import PAYMENT_STYLES
-from tracker.demo.plan import Tester, Timeline, plan_access, plan_contributions, plan_fates, plan_timeline, plan_works
+from tracker.demo.plan import (
+    Tester,
+    Timeline,
+    plan_access,
+    plan_contributions,
+    plan_fates,
+    plan_pending,
+    plan_timeline,
+    plan_verification,
+    plan_works,
+)
 from tracker.demo.specs import (
     ADJECTIVES,
     ADVOCATES_GROUP,
@@ -167,12 +177,19 @@ def build_program(*, spec: ProgramSpec, seed: int, today: dt.date, handles: list
         testers.append(tester)
         if on_tester:
             on_tester()
+    # Drawn apart, so that the rest of the world is what it was before verification existed.
+    verification_rng = random.Random(f"{seed}:{spec.slug}:verification")
+    pending = plan_pending(verification_rng, spec, testers)
+    for index, tester in enumerate(testers):
+        plan_verification(verification_rng, spec, timeline, tester, pending=index in pending)
 
     def insert(model, rows):
         return model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
 
     insert(Enrollment, [t.enrollment for t in testers])
     insert(AccessEvent, [e for t in testers for e in t.events])
+    insert(EnrollmentEvidence, [e for t in testers for e in t.evidence])
+    insert(VerificationDecision, [d for t in testers for d in t.verification_decisions])
     insert(Contribution, [c for t in testers for c in t.contributions])
     insert(Work, [w for t in testers for w in t.works])
     insert(ApprovalDecision, [d for t in testers for d in t.decisions])
@@ -273,6 +290,7 @@ def analyze_built_tables() -> None:
     and choose nested loops over thousands of rows: the flag scan that follows seeding then
     ran for many minutes instead of a fraction of a second."""
     models = [get_user_model(), Artist, Organization, Program, Enrollment, AccessEvent, Contribution]
+    models += [EnrollmentEvidence, VerificationDecision]
     models += [Compensation, CompensationAllocation, Work, ApprovalDecision]
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models))

@@ -1,5 +1,5 @@
-"""One tester's plan: their access history, contributions, works and the decisions on them, drawn at random
-but reproducibly and kept in memory until the program is built."""
+"""One tester's plan: their access history, contributions, works and the decisions on them, and the evidence
+they gave reviewers, drawn at random but reproducibly and kept in memory until the program is built."""
 
 import datetime as dt
 import math
@@ -9,13 +9,16 @@ from decimal import Decimal
 
 from artists.models import ApprovalDecision, Work
 from feedback.models import Contribution
-from programs.models import AccessEvent, Enrollment
+from programs.models import AccessEvent, Enrollment, EnrollmentEvidence, VerificationDecision
 from tracker.demo.specs import (
     CENT,
     DECISION_REASONS,
+    DEMO_ARTIST_EVIDENCE,
+    EVIDENCE_NOTES,
     FATE_STATUS,
     HOURS,
     LEFT_REASONS,
+    PENDING_SHARE,
     REVOKE_REASONS,
     SECOND_OUTCOMES,
     SUSPEND_REASONS,
@@ -91,6 +94,8 @@ class Tester:
     contributions: list[Contribution] = field(default_factory=list)
     works: list[Work] = field(default_factory=list)
     decisions: list[ApprovalDecision] = field(default_factory=list)
+    evidence: list[EnrollmentEvidence] = field(default_factory=list)
+    verification_decisions: list[VerificationDecision] = field(default_factory=list)
     works_from: dt.datetime | None = None
     works_until: dt.datetime | None = None
     last_day: dt.date | None = None  # the last day the tester could work
@@ -247,3 +252,48 @@ def plan_works(rng: random.Random, spec: ProgramSpec, timeline: Timeline, tester
             second = _decide(rng, spec.review, work, first.decided_at, SECOND_OUTCOMES)
             if second.decided_at <= timeline.decisions_until:
                 tester.decisions.append(second)
+
+
+# Verification: every tester gave a note as evidence; most were verified, a few still wait.
+
+
+def plan_pending(rng: random.Random, spec: ProgramSpec, testers: list[Tester]) -> set[int]:
+    """Which testers (by index) still wait for a reviewer: about PENDING_SHARE of them, at least
+    the spec's minimum, and the demo artist where the spec says so."""
+    others = [index for index, tester in enumerate(testers) if not tester.pinned]
+    count = min(len(others), max(spec.min_pending, round(PENDING_SHARE * len(testers))))
+    pending = set(rng.sample(others, count))
+    if spec.demo_artist_pending:
+        pending |= {index for index, tester in enumerate(testers) if tester.pinned}
+    return pending
+
+
+def plan_verification(rng: random.Random, spec: ProgramSpec, timeline: Timeline, tester: Tester, pending: bool) -> None:
+    """The tester's evidence, a few days after they got access (or were invited), and unless
+    it is pending, the reviewer's decision a few days later; nothing after yesterday."""
+    enrollment = tester.enrollment
+    first = tester.events[0].occurred_at
+    start = dt.datetime.combine(enrollment.granted_on, dt.time.min, tzinfo=dt.UTC) if enrollment.granted_on else first
+    latest = _end_of(timeline.yesterday)
+    uploaded_at = min(max(start, first) + dt.timedelta(days=rng.randint(0, 14), hours=rng.randint(1, 12)), latest)
+    day = f"{first:%Y-%m-%d}"
+    template = DEMO_ARTIST_EVIDENCE if tester.pinned else rng.choice(EVIDENCE_NOTES)
+    tester.evidence.append(
+        EnrollmentEvidence(
+            enrollment=enrollment,
+            note=template.format(org=spec.org.name, program=spec.name, day=day),
+            uploaded_at=uploaded_at,
+            uploaded_by_id=enrollment.artist.user_id if tester.pinned else None,
+        )
+    )
+    if pending:
+        enrollment.verification = Enrollment.Verification.PENDING
+        return
+    decided_at = min(uploaded_at + dt.timedelta(days=rng.randint(1, 10), hours=rng.randint(0, 8)), latest)
+    enrollment.verification = Enrollment.Verification.VERIFIED
+    enrollment.verification_decided_at = decided_at
+    tester.verification_decisions.append(
+        VerificationDecision(
+            enrollment=enrollment, decision=VerificationDecision.Decision.VERIFIED, decided_at=decided_at
+        )
+    )

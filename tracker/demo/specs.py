@@ -84,7 +84,13 @@ class ProgramSpec:
     cohort_days: int = 90  # invitations go out over this many days after opening
     weekly_activity: tuple[tuple[float, int], ...] = ((0.3, 3), (0.8, 4), (1.5, 2), (3.0, 1))
     demo_artist_fate: str | None = None
+    # Testers whose evidence still waits for a reviewer: PENDING_SHARE of them, at least this many.
+    min_pending: int = 0
+    demo_artist_pending: bool = False  # the demo artist's own evidence waits here, to try the flow
 
+
+# Most testers are verified; about this share have sent evidence a reviewer has not seen yet.
+PENDING_SHARE = 0.05
 
 VIDEO_TOPICS = (
     "camera motion",
@@ -181,6 +187,7 @@ INCIDENT = ProgramSpec(
     promotion_required=True,
     cohort_days=120,
     demo_artist_fate="mass_revoked",
+    min_pending=5,
 )
 
 FAIR = ProgramSpec(
@@ -234,6 +241,7 @@ FAIR = ProgramSpec(
     cohort_days=45,
     weekly_activity=((0.5, 3), (1.0, 4), (1.5, 2)),
     demo_artist_fate="active",
+    demo_artist_pending=True,
 )
 
 OTHERS = (
@@ -445,6 +453,16 @@ DECISION_REASONS = {
 }
 # Which outcomes a second decision (after changes were requested) can have.
 SECOND_OUTCOMES = {Outcome.APPROVED: 6, Outcome.REJECTED: 2, Outcome.SHOWCASED: 1}
+# The notes testers give reviewers as evidence that they were testers.
+EVIDENCE_NOTES = (
+    "The invitation email from {org} of {day}.",
+    "Screenshot of my tester role in the {org} Discord.",
+    "The welcome email for {program} with my tester account name.",
+    "The NDA I signed for {program}, dated {day}.",
+    "Calendar invitation to the {program} onboarding call on {day}.",
+)
+DEMO_ARTIST_EVIDENCE = "The invitation email of {day}; I can forward it to a reviewer on request."
+
 FATE_STATUS = {
     "invited": Enrollment.Status.INVITED,
     "active": Enrollment.Status.ACTIVE,
