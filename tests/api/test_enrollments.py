@@ -30,6 +30,9 @@ def test_enrolling_in_a_listed_program_grants_access(artist_api, artist, program
         "program": program.slug,
         "granted_on": str(granted_on),
         "status": "active",
+        # A new enrollment counts in no public figure until a reviewer has seen evidence.
+        "verification": "unverified",
+        "verification_reason": "",
     }
     assert enrollment.access_events.get().recorded_by == artist.user
 
