@@ -193,8 +193,8 @@ def _number(value) -> str:
 
 def _gap_note(what: str) -> str:
     return (
-        f"Blank {what} are hidden, not zero: fewer than {settings.MIN_GROUP_SIZE} artists are behind their "
-        "figures, and showing them could identify someone."
+        f"Blank {what} are hidden, not zero: fewer than {settings.MIN_GROUP_SIZE} verified artists are behind "
+        "them, or a total shown beside them would let a reader work out one that is."
     )
 
 

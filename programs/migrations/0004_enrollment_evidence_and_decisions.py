@@ -8,75 +8,155 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programs', '0003_enrollment_verification'),
+        ("programs", "0003_enrollment_verification"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EnrollmentReview',
-            fields=[
-            ],
+            name="EnrollmentReview",
+            fields=[],
             options={
-                'verbose_name': 'enrollment',
-                'verbose_name_plural': 'verification queue',
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "enrollment",
+                "verbose_name_plural": "verification queue",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('programs.enrollment',),
+            bases=("programs.enrollment",),
         ),
         migrations.AddField(
-            model_name='enrollment',
-            name='verification_decided_at',
+            model_name="enrollment",
+            name="verification_decided_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='enrollment',
-            name='verification_reason',
-            field=models.TextField(blank=True, editable=False, help_text="The reviewer's reason for the last decision; the artist sees it."),
+            model_name="enrollment",
+            name="verification_reason",
+            field=models.TextField(
+                blank=True, editable=False, help_text="The reviewer's reason for the last decision; the artist sees it."
+            ),
         ),
         migrations.AddField(
-            model_name='enrollment',
-            name='verified_by',
-            field=models.ForeignKey(blank=True, editable=False, help_text='The reviewer who made the last decision.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="enrollment",
+            name="verified_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                help_text="The reviewer who made the last decision.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.CreateModel(
-            name='EnrollmentEvidence',
+            name="EnrollmentEvidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.TextField(help_text="What this shows, in the artist's words.")),
-                ('file', models.FileField(blank=True, max_length=200, storage=programs.evidence.evidence_storage, upload_to=programs.evidence.evidence_upload_to)),
-                ('original_filename', models.CharField(blank=True, max_length=200)),
-                ('content_type', models.CharField(blank=True, help_text="Judged from the file's first bytes.", max_length=40)),
-                ('size', models.PositiveIntegerField(default=0, help_text='In bytes.')),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('enrollment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='programs.enrollment')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("note", models.TextField(help_text="What this shows, in the artist's words.")),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True,
+                        max_length=200,
+                        storage=programs.evidence.evidence_storage,
+                        upload_to=programs.evidence.evidence_upload_to,
+                    ),
+                ),
+                ("original_filename", models.CharField(blank=True, max_length=200)),
+                (
+                    "content_type",
+                    models.CharField(blank=True, help_text="Judged from the file's first bytes.", max_length=40),
+                ),
+                ("size", models.PositiveIntegerField(default=0, help_text="In bytes.")),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "enrollment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="evidence", to="programs.enrollment"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'enrollment evidence',
-                'ordering': ['uploaded_at', 'id'],
-                'indexes': [models.Index(fields=['enrollment', 'uploaded_at'], name='programs_en_enrollm_263b17_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('file', ''), ('content_type', ''), ('size', 0)), models.Q(models.Q(('file', ''), _negated=True), models.Q(('content_type', ''), _negated=True), ('size__gt', 0), ('size__lte', 5242880)), _connector='OR'), name='evidence_file_described')],
+                "verbose_name_plural": "enrollment evidence",
+                "ordering": ["uploaded_at", "id"],
+                "indexes": [models.Index(fields=["enrollment", "uploaded_at"], name="programs_en_enrollm_263b17_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("file", ""), ("content_type", ""), ("size", 0)),
+                            models.Q(
+                                models.Q(("file", ""), _negated=True),
+                                models.Q(("content_type", ""), _negated=True),
+                                ("size__gt", 0),
+                                ("size__lte", 5242880),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="evidence_file_described",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='VerificationDecision',
+            name="VerificationDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.CharField(choices=[('verified', 'Verified'), ('rejected', 'Rejected')], max_length=16)),
-                ('reason', models.TextField(blank=True)),
-                ('decided_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('enrollment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='verification_decisions', to='programs.enrollment')),
-                ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "decision",
+                    models.CharField(choices=[("verified", "Verified"), ("rejected", "Rejected")], max_length=16),
+                ),
+                ("reason", models.TextField(blank=True)),
+                ("decided_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "enrollment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="verification_decisions",
+                        to="programs.enrollment",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['decided_at', 'id'],
-                'indexes': [models.Index(fields=['enrollment', 'decided_at'], name='programs_ve_enrollm_41faa7_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('decision__in', ['verified', 'rejected'])), name='verification_decision_valid'), models.CheckConstraint(condition=models.Q(models.Q(('decision', 'rejected'), _negated=True), models.Q(('reason', ''), _negated=True), _connector='OR'), name='verification_rejection_has_reason', violation_error_message='A rejection needs a reason.')],
+                "ordering": ["decided_at", "id"],
+                "indexes": [models.Index(fields=["enrollment", "decided_at"], name="programs_ve_enrollm_41faa7_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("decision__in", ["verified", "rejected"])),
+                        name="verification_decision_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("decision", "rejected"), _negated=True),
+                            models.Q(("reason", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="verification_rejection_has_reason",
+                        violation_error_message="A rejection needs a reason.",
+                    ),
+                ],
             },
         ),
     ]

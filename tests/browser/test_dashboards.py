@@ -49,7 +49,9 @@ def test_an_advocate_sorts_programs_and_opens_the_incident_program(page, screens
     page.wait_for_url(f"**/programs/{INCIDENT_SLUG}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Halcyon Motion Artist Preview")
     expect(page.locator("svg.pygal-chart")).to_have_count(4)
-    expect(page.locator("#chart-revocations")).to_contain_text("The most in one week")
+    # The month of the mass revocation is withheld with a small month beside it (the all-time
+    # total minus one would reveal the other); the finding itself is public, below.
+    expect(page.locator("#chart-revocations")).to_contain_text("Blank months are hidden, not zero")
     flags = page.get_by_role("list", name="Open flags by kind")
     expect(flags.get_by_role("link", name="Mass revocation")).to_have_attribute(
         "href", f"/flags/?program={INCIDENT_SLUG}&kind=mass_revocation"

@@ -172,8 +172,9 @@ def subscription(flag):
 def deliveries(subscription, program, statuses: list[str]) -> list[WebhookDelivery]:
     made = []
     for n, status in enumerate(statuses):
+        # A program-level finding: those are sent one by one (artist-level ones only as monthly counts).
         flag = Flag.objects.create(
-            program=program, kind="approval_overdue", severity="low", subject_key=f"work:{n}", message=f"Late {n}"
+            program=program, kind="undefined_terms", severity="low", subject_key=f"program:{n}", message=f"Late {n}"
         )
         made.append(
             WebhookDelivery.objects.create(

@@ -177,5 +177,9 @@ MONEY = {money, rate}
 def metric(metrics, name: str):
     """One figure of a Metrics, formatted: {% metric m "cash_paid" %} → 1,900.00 USD."""
     value = getattr(metrics, name)
+    withheld = (getattr(metrics, "withheld", None) or {}).get(name)
+    if value is None and withheld:
+        # The privacy rules' reason (tracker.privacy), not "no data".
+        return _dash(withheld)
     formatter = FORMATS[name]
     return formatter(value, metrics.currency or "") if formatter in MONEY else formatter(value)
