@@ -19,13 +19,21 @@ class BadPeriod(ValueError):
     """A `period` value that is not on the grid; the message says what is."""
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Period:
-    """One cell of the grid: all time (no year), a year, a quarter of it or a month of it."""
+    """One cell of the grid: all time (no year), a year, a quarter of it or a month of it.
+    Cells sort by time, all time first and a year before its quarters and months."""
 
     year: int | None = None
     quarter: int | None = None
     month: int | None = None
+
+    def _key(self) -> tuple[int, int, int]:
+        first_month = self.month or (3 * self.quarter - 2 if self.quarter else 0)
+        return (self.year or 0, first_month, 0 if self.quarter else 1 if self.month else -1)
+
+    def __lt__(self, other: "Period") -> bool:
+        return self._key() < other._key()
 
     @classmethod
     def parse(cls, value: str | None) -> "Period":
