@@ -13,6 +13,7 @@ from programs.models import Program
 from programs.selectors import listed_programs
 from tracker.metrics import Metrics
 from tracker.models import Flag, WebhookDelivery, WebhookSubscription
+from tracker.privacy import METHODOLOGY_VERSION
 from tracker.selectors import PROGRAM_KINDS, artist_label, month_label, withheld_reason
 from tracker.series import INTERVALS
 from tracker.webhooks import FINDINGS_UPDATED, FLAG_RAISED, DestinationNotAllowed, check_destination
@@ -109,6 +110,9 @@ class MetricsSerializer(serializers.Serializer):
     score_breakdown = ScorePointSerializer(
         many=True, allow_null=True, help_text="The ten points, each with its rule, figure and explanation."
     )
+    methodology_version = serializers.CharField(
+        help_text="The version of the definitions (docs/metrics.md) these figures follow; it goes up when one changes."
+    )
     period = serializers.CharField(
         help_text="The period of the grid these figures are for: all, a year (2026), a quarter (2026-Q1) or a "
         "month (2026-03)."
@@ -176,6 +180,7 @@ def _point_data(point) -> dict:
 def metrics_data(m: Metrics) -> dict:
     data = {name: getattr(m, name) for name in MetricsSerializer().fields if hasattr(m, name)}
     data["score_breakdown"] = None if m.score_breakdown is None else [_point_data(p) for p in m.score_breakdown]
+    data["methodology_version"] = METHODOLOGY_VERSION
     return data
 
 

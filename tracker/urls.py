@@ -9,4 +9,6 @@ urlpatterns = [
     path("programs/<slug:slug>/", views.program_dashboard, name="program"),
     path("organizations/<slug:slug>/", views.organization_dashboard, name="organization"),
     path("programs/<slug:slug>/follow/", views.follow_program, name="follow-program"),
+    path("privacy/", views.doc_page, {"name": "privacy"}, name="privacy"),
+    path("methodology/", views.doc_page, {"name": "methodology"}, name="methodology"),
 ]

@@ -1,10 +1,12 @@
 from dataclasses import dataclass
 
+import markdown
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from config.pages import paginate
@@ -303,3 +305,19 @@ def follow_program(request, slug):
         if not request.user.email:
             messages.warning(request, "Add an email address to your account to receive the digest.")
     return redirect(f"/flags/?program={program.slug}")
+
+
+# The project's own methodology pages: docs/privacy.md and docs/metrics.md, as HTML.
+DOC_PAGES = {"privacy": "privacy.md", "methodology": "metrics.md"}
+DOC_LINKS = {"privacy.md": "/privacy/", "metrics.md": "/methodology/", "api.md": "/api/v1/docs/"}
+
+
+def doc_page(request, name: str):
+    """A document of docs/ as a page (read at each request; they are small), its links to
+    the other documents pointing at their pages."""
+    source = (settings.BASE_DIR / "docs" / DOC_PAGES[name]).read_text(encoding="utf-8")
+    html = markdown.markdown(source, extensions=["tables", "fenced_code"])
+    for document, url in DOC_LINKS.items():
+        html = html.replace(f'href="{document}"', f'href="{url}"')
+    title = source.splitlines()[0].lstrip("# ").strip()
+    return render(request, "tracker/doc.html", {"title": title, "body": mark_safe(html)})  # noqa: S308 (our own file)

@@ -64,6 +64,7 @@ EXTRA_FIGURES = {
     "period",
     "figure_artists",
     "withheld",
+    "methodology_version",
 }
 METRIC_KEYS = CONTRACT_FIGURES | EXTRA_FIGURES
 PROGRAM_KEYS = METRIC_KEYS | {"program", "name", "organization", "status"}
@@ -264,7 +265,14 @@ def assert_everything_hidden(data: dict) -> None:
     assert data["suppressed"] is True
     assert data["suppressed_reason"] == HIDDEN_REASON
     assert "fewer than 5 artists" in data["suppressed_reason"].lower()
-    for name in METRIC_KEYS - {"suppressed", "suppressed_reason", "currency", "period", "withheld"}:
+    for name in METRIC_KEYS - {
+        "suppressed",
+        "suppressed_reason",
+        "currency",
+        "period",
+        "withheld",
+        "methodology_version",
+    }:
         assert data[name] is None, name
 
 

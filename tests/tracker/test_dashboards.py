@@ -393,3 +393,17 @@ def test_unlisted_and_unknown_organizations_are_404(client):
 
     assert client.get("/organizations/pending-org/").status_code == 404
     assert client.get("/organizations/nobody/").status_code == 404
+
+
+def test_the_privacy_and_methodology_pages_show_the_projects_own_documents(client):
+    privacy = client.get("/privacy/")
+    methodology = client.get("/methodology/")
+
+    assert privacy.status_code == methodology.status_code == 200
+    assert "<h1>How the figures protect the artists behind them</h1>" in privacy.content.decode()
+    assert "Complementary suppression" in privacy.content.decode()
+    assert 'href="/methodology/"' in privacy.content.decode()  # links between the documents work on the site
+    assert "Methodology version 2" in methodology.content.decode()
+    # Every page's footer links to both and states the methodology version.
+    home = client.get("/").content.decode()
+    assert 'href="/privacy/"' in home and 'href="/methodology/"' in home and "methodology version 2" in home
