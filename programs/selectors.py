@@ -26,6 +26,11 @@ def enrollments_of(artist) -> QuerySet[Enrollment]:
     return Enrollment.objects.filter(artist=artist).select_related("program", "program__organization")
 
 
+def awaiting_verification(program: Program) -> int:
+    """How many of the program's enrollments wait for a reviewer to see their evidence."""
+    return Enrollment.objects.filter(program=program, verification=Enrollment.Verification.PENDING).count()
+
+
 def joinable_programs(artist) -> QuerySet[Program]:
     """Programs the artist can add to their ledger: open to them and not joined yet."""
     return programs_open_to(artist).exclude(enrollments__artist=artist).order_by("name", "organization__name")

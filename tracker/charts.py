@@ -187,7 +187,8 @@ def _number(value) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        value = value.normalize()
+        # 10.00 → 10 and 2.50 → 2.5, never 1E+1.
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
     return f"{value:,}"
 
 

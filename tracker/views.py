@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from config.pages import paginate
-from programs.selectors import listed_organizations, listed_programs
+from programs.selectors import awaiting_verification, listed_organizations, listed_programs
 from tracker.cache import page_figures
 from tracker.charts import program_charts
 from tracker.exports import compare_csv, program_csv, programs_csv
@@ -213,7 +213,13 @@ def program_dashboard(request, slug):
     metrics = page_figures("program", lambda: metrics_for_program(program, period=period), program.pk, period)
     if output == "csv":
         return program_csv(program, metrics, period)
-    context.update(metrics=metrics, period=period, csv_url=csv_query(request), last_scan=last_scan())
+    context.update(
+        metrics=metrics,
+        period=period,
+        csv_url=csv_query(request),
+        last_scan=last_scan(),
+        awaiting=awaiting_verification(program),
+    )
     if not metrics.suppressed:
         context["charts"] = program_charts(
             metrics,

@@ -34,6 +34,12 @@ def test_an_artist_sends_evidence_a_reviewer_verifies_it_and_the_artist_sees_ver
     )
     reviewer = factories.UserFactory(username="union-rep", is_staff=True)
     reviewer.user_permissions.add(Permission.objects.get(codename="verify_enrollment"))
+    # Four verified testers and Mira logged work: until Mira is verified, four are too few.
+    for tester in [*factories.EnrollmentFactory.create_batch(4, program=enrollment.program), enrollment]:
+        factories.ContributionFactory(enrollment=tester, hours_spent="2.00")
+    program_page = f"/programs/{enrollment.program.slug}/"
+    page.goto(program_page)
+    expect(page.get_by_text("Figures hidden")).to_be_visible()
 
     # The artist sees that their program is not verified yet and why it matters.
     log_in(page, "mira", f"/me/programs/{enrollment.pk}/")
@@ -96,3 +102,9 @@ def test_an_artist_sends_evidence_a_reviewer_verifies_it_and_the_artist_sees_ver
     row = page.get_by_role("row").filter(has_text="Moving Pictures Preview")
     expect(row.get_by_role("cell").last).to_have_text("Verified")
     screenshot("verification-ledger")
+
+    # With Mira verified, five artists are behind the program's figures: they are published.
+    page.goto(program_page)
+    expect(page.get_by_text("Figures hidden")).to_have_count(0)
+    expect(page.get_by_role("region", name="Key figures")).to_contain_text("10")
+    screenshot("verification-program-figures")

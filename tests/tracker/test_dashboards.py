@@ -14,6 +14,7 @@ from django.utils import timezone
 from artists.models import ApprovalDecision
 from artists.services import record_decision
 from feedback.models import Contribution
+from programs.models import Enrollment
 from programs.services import revoke_many
 from tests import factories
 from tests.jobs.helpers import at, log_work, make_program, make_tester, make_testers, pay, submit
@@ -326,7 +327,7 @@ def test_the_dashboard_queries_do_not_grow_with_the_contributions(
     factories.ProgramFactory.create_batch(3)
 
     # The figures (9), who is behind them for the privacy rules (6), the series and the page.
-    with django_assert_max_num_queries(29):
+    with django_assert_max_num_queries(30):
         response = client.get("/programs/busy/")
 
     assert response.context["metrics"].contributions == contributions
@@ -407,3 +408,24 @@ def test_the_privacy_and_methodology_pages_show_the_projects_own_documents(clien
     # Every page's footer links to both and states the methodology version.
     home = client.get("/").content.decode()
     assert 'href="/privacy/"' in home and 'href="/methodology/"' in home and "methodology version 2" in home
+
+
+def test_chart_summaries_write_whole_hours_as_numbers():
+    from tracker.charts import _number
+
+    assert (_number(Decimal("10.00")), _number(Decimal("2.50")), _number(Decimal("1234.25"))) == (
+        "10",
+        "2.5",
+        "1,234.25",
+    )
+
+
+def test_the_program_page_says_how_many_artists_await_verification(client, fair_frames, settings):
+    settings.MIN_GROUP_SIZE = 5  # fewer than five waiting are "a few", not a count
+    for _ in range(2):
+        make_tester(fair_frames, verification=Enrollment.Verification.PENDING)
+    assert "A few testers' logs await verification" in text(client.get("/programs/fair-frames/"))
+
+    for _ in range(4):
+        make_tester(fair_frames, verification=Enrollment.Verification.PENDING)
+    assert "6 testers' logs await verification" in text(client.get("/programs/fair-frames/"))
