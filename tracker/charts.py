@@ -226,12 +226,19 @@ def kinds_panel(metrics: Metrics) -> Panel:
     if not metrics.contributions:
         return Panel("kinds", title, empty="No contributions recorded yet.")
     by_kind = metrics.contributions_by_kind
-    top = max(by_kind, key=by_kind.get)
+    shown = {kind: n for kind, n in by_kind.items() if n is not None}
+    gaps = len(shown) < len(by_kind)
+    if shown and max(shown.values()):
+        top = max(shown, key=shown.get)
+        summary = f"The most common kind shown is {Contribution.Kind(top).label.lower()} ({_number(shown[top])})."
+    else:
+        summary = "Every kind is withheld by the privacy rules."
     return Panel(
         "kinds",
         title,
         svg=kinds_chart(by_kind),
-        summary=f"The most common kind is {Contribution.Kind(top).label.lower()} ({_number(by_kind[top])}).",
+        summary=summary if gaps else summary.replace(" shown is", " is"),
+        note=_gap_note("kinds") if gaps else "",
         columns=("Kind", "Contributions"),
         rows=[(Contribution.Kind(kind).label, _number(n)) for kind, n in by_kind.items()],
     )

@@ -67,7 +67,13 @@ def metrics_values(program: Program, metrics: Metrics) -> dict[str, object]:
     values.update(
         {f"contributions_by_kind.{k}": None if by_kind is None else by_kind.get(k, 0) for k in Contribution.Kind.values}
     )
-    values.update({f"open_flags.{k}": None if flags is None else flags.get(k, 0) for k in Flag.Kind.values})
+    withheld = metrics.withheld or {}
+    values.update(
+        {
+            f"open_flags.{k}": None if flags is None or f"open_flags.{k}" in withheld else flags.get(k, 0)
+            for k in Flag.Kind.values
+        }
+    )
     # The figures withheld by the privacy rules (their cells are empty), docs/privacy.md.
     values["withheld"] = "; ".join(sorted(metrics.withheld))
     return values
