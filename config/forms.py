@@ -54,8 +54,6 @@ def submit_form(
     return redirect(then(result))
 
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATE_ERRORS = {"invalid": "Enter a date as YYYY-MM-DD, for example 2026-03-01."}
 UTC_HELP = "Times are in UTC."
 
 

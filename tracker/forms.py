@@ -4,7 +4,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from config.forms import DATE_ERRORS, DATE_INPUT
 from programs.models import Program
 from programs.selectors import listed_organizations
 from tracker.periods import ALL, PERIOD_HELP, BadPeriod, Period
@@ -13,71 +12,6 @@ from tracker.selectors import DEFAULT_SORT, SORT_FIELDS
 
 def sort_rule(fields) -> str:
     return "Sort by one of these fields, with a leading “-” for descending order: " + ", ".join(fields) + "."
-
-
-class ProgramTableForm(forms.Form):
-    """The query of a programs table: which programs (organization, status) and the order.
-    `?sort=field` ascending, `?sort=-field` descending, field from an allow-list. The stats
-    API validates its query with it too: `sort_fields` narrows the allow-list, and with
-    `sort_required` a blank sort is refused instead of meaning the default."""
-
-    organization = forms.ModelChoiceField(
-        queryset=None,
-        required=False,
-        to_field_name="slug",
-        empty_label="Every organization",
-        error_messages={"invalid_choice": "No listed organization has the slug “%(value)s”."},
-    )
-    status = forms.ChoiceField(
-        choices=[("", "Every status"), *Program.Status.choices],
-        required=False,
-        error_messages={"invalid_choice": "Status must be one of: " + ", ".join(Program.Status.values) + "."},
-    )
-    sort = forms.ChoiceField(required=False)
-
-    def __init__(
-        self, *args, with_organization: bool = True, sort_fields=SORT_FIELDS, sort_required: bool = False, **kwargs
-    ):
-        super().__init__(*args, **kwargs)
-        if with_organization:
-            self.fields["organization"].queryset = listed_organizations()
-        else:
-            del self.fields["organization"]
-        sort = self.fields["sort"]
-        sort.choices = [(f"{sign}{field}", f"{sign}{field}") for field in sort_fields for sign in ("", "-")]
-        sort.required = sort_required
-        sort.error_messages.update(
-            invalid_choice="Cannot sort by “%(value)s”. " + sort_rule(sort_fields),
-            required="Choose a field to sort by. " + sort_rule(sort_fields),
-        )
-
-    def clean_sort(self) -> str:
-        return self.cleaned_data["sort"] or DEFAULT_SORT
-
-    def programs(self, programs: QuerySet[Program]) -> QuerySet[Program]:
-        """`programs` narrowed to the chosen organization and status."""
-        if self.cleaned_data.get("organization"):
-            programs = programs.filter(organization=self.cleaned_data["organization"])
-        if self.cleaned_data.get("status"):
-            programs = programs.filter(status=self.cleaned_data["status"])
-        return programs
-
-
-class DayField(forms.DateField):
-    """A day written YYYY-MM-DD; the error names the value that is not one."""
-
-    default_error_messages = {"invalid": "“%(value)s” is not a date. " + DATE_ERRORS["invalid"]}
-
-    def __init__(self, **kwargs):
-        super().__init__(widget=DATE_INPUT, input_formats=["%Y-%m-%d"], **kwargs)
-
-    def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except ValidationError as error:
-            if error.code != "invalid":
-                raise
-            raise ValidationError(self.error_messages["invalid"], code="invalid", params={"value": value}) from None
 
 
 FREE_RANGE_REFUSED = (
@@ -122,6 +56,55 @@ class PeriodForm(forms.Form):
     def cell(self) -> Period:
         """The chosen period (all time when none was given)."""
         return self.cleaned_data.get("period") or ALL
+
+
+class ProgramTableForm(PeriodForm):
+    """The query of a programs table: the period (PeriodForm), which programs (organization,
+    status) and the order.
+    `?sort=field` ascending, `?sort=-field` descending, field from an allow-list. The stats
+    API validates its query with it too: `sort_fields` narrows the allow-list, and with
+    `sort_required` a blank sort is refused instead of meaning the default."""
+
+    organization = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        to_field_name="slug",
+        empty_label="Every organization",
+        error_messages={"invalid_choice": "No listed organization has the slug “%(value)s”."},
+    )
+    status = forms.ChoiceField(
+        choices=[("", "Every status"), *Program.Status.choices],
+        required=False,
+        error_messages={"invalid_choice": "Status must be one of: " + ", ".join(Program.Status.values) + "."},
+    )
+    sort = forms.ChoiceField(required=False)
+
+    def __init__(
+        self, *args, with_organization: bool = True, sort_fields=SORT_FIELDS, sort_required: bool = False, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        if with_organization:
+            self.fields["organization"].queryset = listed_organizations()
+        else:
+            del self.fields["organization"]
+        sort = self.fields["sort"]
+        sort.choices = [(f"{sign}{field}", f"{sign}{field}") for field in sort_fields for sign in ("", "-")]
+        sort.required = sort_required
+        sort.error_messages.update(
+            invalid_choice="Cannot sort by “%(value)s”. " + sort_rule(sort_fields),
+            required="Choose a field to sort by. " + sort_rule(sort_fields),
+        )
+
+    def clean_sort(self) -> str:
+        return self.cleaned_data["sort"] or DEFAULT_SORT
+
+    def programs(self, programs: QuerySet[Program]) -> QuerySet[Program]:
+        """`programs` narrowed to the chosen organization and status."""
+        if self.cleaned_data.get("organization"):
+            programs = programs.filter(organization=self.cleaned_data["organization"])
+        if self.cleaned_data.get("status"):
+            programs = programs.filter(status=self.cleaned_data["status"])
+        return programs
 
 
 class CompareForm(forms.Form):

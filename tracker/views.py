@@ -23,6 +23,7 @@ from tracker.metrics import (
     program_metrics,
 )
 from tracker.models import Flag, Follow
+from tracker.periods import ALL
 from tracker.selectors import (
     FIGURE_SORT_FIELDS,
     Finding,
@@ -154,16 +155,18 @@ def home(request):
         programs_shown = form.programs(listed_programs())
         rows = page_figures(
             "home-rows",
-            lambda: program_table(programs_shown, sort=form.cleaned_data["sort"]),
+            lambda: program_table(programs_shown, sort=form.cleaned_data["sort"], period=form.cell),
             request.GET.urlencode(),
         )
     if rows is not None and output == "csv":
         return programs_csv(rows, "programs.csv")
     programs = list(listed_programs())
+    period = form.cell if rows is not None else ALL
     context = {
         "form": form,
         "rows": rows,
-        "platform": page_figures("platform", platform_metrics),
+        "period": period,
+        "platform": page_figures("platform", lambda: platform_metrics(period=period), period),
         "program_count": len(programs),
         "organization_count": len({program.organization_id for program in programs}),
         "last_scan": last_scan(),
@@ -182,12 +185,16 @@ def organization_dashboard(request, slug):
     if output is None:
         return bad_format()
     form = ProgramTableForm(request.GET, with_organization=False)
-    metrics = page_figures("organization", lambda: organization_metrics(organization), organization.pk)
-    context = {"organization": organization, "form": form, "metrics": metrics, "rows": None}
+    period = form.cell if form.is_valid() else ALL
+    metrics = page_figures(
+        "organization", lambda: organization_metrics(organization, period=period), organization.pk, period
+    )
+    context = {"organization": organization, "form": form, "metrics": metrics, "rows": None, "period": period}
     if not form.is_valid():
         return render(request, "tracker/organization.html", context, status=400)
     sort = form.cleaned_data["sort"]
-    rows = program_table(form.programs(listed_programs().filter(organization=organization)), sort=sort)
+    programs = form.programs(listed_programs().filter(organization=organization))
+    rows = program_table(programs, sort=sort, period=period)
     if output == "csv":
         return programs_csv(rows, f"organization-{organization.slug}-programs.csv")
     columns = [column for column in PROGRAM_COLUMNS if column[0] != "organization"]
@@ -250,7 +257,12 @@ def compare(request):
     if not form.is_valid():
         return render(request, "tracker/compare.html", context, status=400)
     chosen = form.cleaned_data["programs"]
-    by_slug = {m.key: m for m in program_metrics(listed_programs().filter(pk__in=[p.pk for p in chosen]))}
+    period_form = PeriodForm(request.GET)
+    if not period_form.is_valid():
+        form.add_error(None, " ".join(message for errors in period_form.errors.values() for message in errors))
+        return render(request, "tracker/compare.html", context, status=400)
+    in_period = listed_programs().filter(pk__in=[p.pk for p in chosen])
+    by_slug = {m.key: m for m in program_metrics(in_period, period=period_form.cell)}
     rows = [ProgramRow(program, by_slug[program.slug]) for program in chosen]
     if output == "csv":
         return compare_csv(rows)

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
-from tests.jobs.helpers import log_work, make_program, make_testers, pay
+from tests.jobs.helpers import log_work, make_program, make_testers, on, pay
 from tracker.models import JobRun
 
 pytestmark = pytest.mark.django_db
@@ -252,3 +252,35 @@ def test_the_landing_page_figures_are_cached_until_the_data_changes(client, thre
 
     assert len(warm.captured_queries) <= 8  # the data version, the program list, flags: no metrics
     assert after == before + 2
+
+
+def test_the_landing_page_and_the_organization_page_take_a_period_and_refuse_free_ranges(client, arithmetic_only):
+    program = make_program(name="Dated Beta", slug="dated-beta")
+    for tester in make_testers(program, 5):
+        log_work(tester, on("2026-03-02"), hours="1.00")
+        log_work(tester, on("2026-04-02"), hours="2.00")
+
+    march = client.get("/", {"period": "2026-03"})
+    organization = client.get(f"/organizations/{program.organization.slug}/", {"period": "2026-Q2"})
+
+    assert march.status_code == organization.status_code == 200
+    assert march.context["platform"].hours == Decimal("5.00") and march.context["rows"][0].metrics.hours == 5
+    assert "Across the platform, 2026-03" in march.content.decode()
+    assert organization.context["metrics"].hours == Decimal("10.00")
+    refused = client.get("/", {"since": "2026-03-01"})
+    assert refused.status_code == 400 and "Free date ranges are not offered" in refused.content.decode()
+    assert client.get("/", {"period": "March"}).status_code == 400
+
+
+def test_the_compare_page_takes_a_period(client, arithmetic_only):
+    programs = [make_program(name=f"Side {n}", slug=f"side-{n}") for n in range(2)]
+    for program in programs:
+        for tester in make_testers(program, 5):
+            log_work(tester, on("2026-03-02"), hours="1.00")
+
+    in_april = client.get("/compare/", {"programs": "side-0,side-1", "period": "2026-04"})
+    refused = client.get("/compare/", {"programs": "side-0,side-1", "until": "2026-04-30"})
+
+    assert in_april.status_code == 200
+    assert all(row.metrics.suppressed for row in in_april.context["rows"])  # nothing was logged in April
+    assert refused.status_code == 400 and "Free date ranges are not offered" in refused.content.decode()
