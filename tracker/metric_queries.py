@@ -248,9 +248,17 @@ def revocations(program_ids, group) -> dict:
 
 
 def flags(program_ids, group, now: dt.datetime) -> dict:
-    """Open flags by kind, old unpaid-feedback flags and mass revocations ever flagged."""
+    """Open flags by kind, old unpaid-feedback flags and mass revocations ever flagged: those
+    about the program, and those about the records of its verified testers."""
     path = group_path(group, "program")
-    queryset = in_programs(Flag.objects.all(), "program", program_ids)
+    verified = Exists(
+        Enrollment.objects.filter(
+            program_id=OuterRef("program_id"),
+            artist_id=OuterRef("artist_id"),
+            verification=Enrollment.Verification.VERIFIED,
+        )
+    )
+    queryset = in_programs(Flag.objects.filter(Q(artist__isnull=True) | verified), "program", program_ids)
     old = now - dt.timedelta(days=OLD_UNPAID_FLAG_DAYS)
     rows = (
         queryset.values(group_key=F(path) if path else Value(None, output_field=IntegerField()), flag_kind=F("kind"))

@@ -291,3 +291,19 @@ def test_dates_on_the_grid_are_whole_months():
         dt.date(2026, 10, 1),
         dt.date(2026, 12, 31),
     )
+
+
+def test_flags_about_unverified_accounts_count_in_no_figure(api):
+    # An account the program opened and left unpaid raises flags; they are not in open_flags.
+    from tracker.services import run_scan
+
+    program = make_program(slug="flagged", opened_on=on("2025-06-01"))
+    for tester in make_testers(program, 5):
+        log_work(tester, on("2025-07-01"), hours="1.00")
+    sybil = make_tester(program, verification=Enrollment.Verification.UNVERIFIED)
+    log_work(sybil, on("2025-07-01"), hours="1.00")
+    run_scan(trigger="command")
+
+    data = stats(api, "flagged")
+
+    assert data["open_flags"]["unpaid_feedback"] == 5
