@@ -38,6 +38,7 @@ from feedback.models import Contribution
 from feedback.selectors import is_compensated
 from programs.models import AccessEvent, Enrollment, Program
 from tracker.models import Flag
+from tracker.score import MIN_NOTICE_DAYS
 
 Kind = Flag.Kind
 Severity = Flag.Severity
@@ -196,29 +197,35 @@ def undefined_terms(now: dt.datetime) -> QuerySet:
 MASS_REVOCATION_SQL = """
 WITH events AS (
     SELECT e.id, e.kind, e.occurred_at, e.reason, en.program_id,
-           LAG(e.kind) OVER (PARTITION BY e.enrollment_id ORDER BY e.occurred_at, e.id) AS previous_kind
+           LAG(e.kind) OVER (PARTITION BY e.enrollment_id ORDER BY e.occurred_at, e.id) AS previous_kind,
+           -- An orderly end: on or after the program's announced closing date, with a stated
+           -- reason and at least MIN_NOTICE_DAYS' notice. Such revocations make no spike.
+           (e.kind = 'revoked' AND p.closed_on IS NOT NULL
+            AND (e.occurred_at AT TIME ZONE 'UTC')::date >= p.closed_on
+            AND e.reason !~ '^[[:space:]]*$' AND COALESCE(e.notice_days, 0) >= %(min_notice)s) AS orderly
     FROM programs_accessevent e
     JOIN programs_enrollment en ON en.id = e.enrollment_id
+    JOIN programs_program p ON p.id = en.program_id
     WHERE e.occurred_at <= %(now)s
 ),
 timeline AS (
-    SELECT id, kind, occurred_at, reason, program_id,
+    SELECT id, kind, occurred_at, reason, program_id, orderly,
            -- Testers with access just before this moment (events at the same instant excluded).
            COALESCE(SUM(
                (CASE WHEN kind IN ('granted', 'reinstated') THEN 1 ELSE 0 END)
              - (CASE WHEN previous_kind IN ('granted', 'reinstated') THEN 1 ELSE 0 END)
            ) OVER (PARTITION BY program_id ORDER BY occurred_at
                    RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW EXCLUDE GROUP), 0) AS active_before,
-           -- Revocations from this moment to the end of the window.
-           COUNT(*) FILTER (WHERE kind = 'revoked') OVER (PARTITION BY program_id ORDER BY occurred_at
-                   RANGE BETWEEN CURRENT ROW AND %(window)s FOLLOWING) AS revoked_in_window,
+           -- Revocations from this moment to the end of the window, other than an orderly end.
+           COUNT(*) FILTER (WHERE kind = 'revoked' AND NOT orderly) OVER (PARTITION BY program_id
+                   ORDER BY occurred_at RANGE BETWEEN CURRENT ROW AND %(window)s FOLLOWING) AS revoked_in_window,
            COUNT(*) FILTER (WHERE kind = 'revoked' AND reason = '') OVER (PARTITION BY program_id
                    ORDER BY occurred_at RANGE BETWEEN CURRENT ROW AND %(window)s FOLLOWING) AS without_reason
     FROM events
 ),
 qualifying AS (
     SELECT * FROM timeline
-    WHERE kind = 'revoked'
+    WHERE kind = 'revoked' AND NOT orderly
       AND revoked_in_window >= %(min_testers)s
       AND revoked_in_window >= %(share)s * active_before
 ),
@@ -252,7 +259,10 @@ FROM spikes
 
 
 def mass_revocation(now: dt.datetime) -> tuple[str, dict]:
-    """A program revokes at least max(MIN, SHARE × testers with access) within the window.
+    """A program revokes at least max(MIN, SHARE × testers with access) within the window,
+    other than an orderly end: revocations on or after the program's announced closing date,
+    each with a stated reason and at least MIN_NOTICE_DAYS' notice, count for nothing (a
+    wave without notice on the closing date is still a mass revocation).
 
     Windows are inclusive at both ends: revocations exactly 24 hours apart are within 24
     hours. Overlapping qualifying windows are one flag, keyed by the day the first of them
@@ -266,6 +276,7 @@ def mass_revocation(now: dt.datetime) -> tuple[str, dict]:
         "hours": str(hours),
         "min_testers": settings.MASS_REVOCATION_MIN_TESTERS,
         "share": settings.MASS_REVOCATION_SHARE,
+        "min_notice": MIN_NOTICE_DAYS,
     }
 
 

@@ -29,10 +29,9 @@ from django.conf import settings
 from tracker.periods import ALL, Period, quarter_of, year_of
 
 # The version of the definitions in docs/metrics.md and docs/privacy.md: it goes up whenever
-# a definition changes, and every page and stats answer states it. 1: the figures until
-# November 2026; 2: verified artists only, a floor per figure, the dominance rule, the grid
-# of periods and complementary suppression.
-METHODOLOGY_VERSION = "2"
+# a definition changes, and every page and stats answer states it (docs/metrics.md has the
+# changelog).
+METHODOLOGY_VERSION = "3"
 
 
 @dataclass(frozen=True)

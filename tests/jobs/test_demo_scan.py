@@ -70,3 +70,8 @@ def test_the_scan_after_seeding_is_quick_even_when_the_statistics_say_the_tables
     call_command("scan_flags", stdout=io.StringIO())
 
     assert open_flags("unpaid_feedback").exists()
+
+
+def test_the_pilot_that_closed_on_its_announced_date_raises_no_mass_revocation(scanned_demo):
+    # Larkspur's testers were told 30 days ahead, with a reason, and lost access on the day.
+    assert not Flag.objects.filter(kind="mass_revocation", program__slug="larkspur-storyboard-pilot").exists()

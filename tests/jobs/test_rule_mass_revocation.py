@@ -285,3 +285,61 @@ def test_below_a_share_set_in_settings_raises_nothing(settings):
     revoke_many(enrollments=testers[:3], occurred_at=SPIKE)
 
     assert scan(KIND, NOW) == (0, 0)
+
+
+# An orderly end: on or after the announced closing date, with a reason and a week's notice.
+
+CLOSING = dt.date(2026, 5, 10)
+ORDERLY = {"reason": "The pilot ended on its announced date.", "notice_days": 30}
+
+
+def closing_program(count: int):
+    program = make_program(closed_on=CLOSING)
+    return program, make_testers(program, count)
+
+
+def test_an_orderly_end_on_the_announced_closing_date_is_not_a_mass_revocation():
+    _, testers = closing_program(12)
+    revoke_many(enrollments=testers, occurred_at=SPIKE, **ORDERLY)
+
+    assert scan(KIND, NOW) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("when", "how"),
+    [
+        # The day before the announced date: not the end that was announced.
+        (SPIKE - dt.timedelta(days=1), ORDERLY),
+        # On the date, but without notice, or with less than a week's.
+        (SPIKE, {"reason": "The pilot ended.", "notice_days": None}),
+        (SPIKE, {"reason": "The pilot ended.", "notice_days": 6}),
+        # On the date, with notice, but no reason given.
+        (SPIKE, {"reason": " ", "notice_days": 30}),
+    ],
+)
+def test_a_wave_that_misses_any_part_of_an_orderly_end_is_still_a_mass_revocation(when, how):
+    _, testers = closing_program(12)
+    revoke_many(enrollments=testers, occurred_at=when, **how)
+
+    assert scan(KIND, NOW) == (1, 0)
+
+
+def test_orderly_revocations_do_not_help_a_disorderly_wave_over_the_threshold():
+    # Six leave in an orderly way and six without notice on the same day: six is below ten.
+    _, testers = closing_program(24)
+    revoke_many(enrollments=testers[:6], occurred_at=SPIKE, **ORDERLY)
+    revoke_many(enrollments=testers[6:12], occurred_at=SPIKE + HOUR, reason="Closed.")
+
+    assert scan(KIND, NOW) == (0, 0)
+
+
+def test_an_orderly_end_keeps_the_fair_access_points():
+    from tracker.metrics import metrics_for_program
+
+    program, testers = closing_program(12)
+    revoke_many(enrollments=testers, occurred_at=SPIKE, **ORDERLY)
+    scan(KIND, NOW)
+
+    points = {(p.principle, p.point): p.earned for p in metrics_for_program(program, now=NOW).score_breakdown}
+
+    assert points["fair access", 1] and points["fair access", 2]
