@@ -63,18 +63,57 @@ def _sort_value(row: ProgramRow, field: str):
     return getattr(row.metrics, field)
 
 
+# Money is never compared across currencies (there is no exchange rate here): a money column
+# sorts by a share that has no currency, or within each currency.
+MONEY_SORTS = {
+    "pay_gap": "the pay gap as a share of the fair value",
+    "effective_hourly_rate": "the hourly rate as a share of the program's reference rate",
+    "cash_paid": "the amount, within each currency (currencies in alphabetical order)",
+    "fair_value": "the amount, within each currency (currencies in alphabetical order)",
+}
+
+
+def money_sort_note(sort: str) -> str:
+    """What a money column is sorted by, to say beside the table; "" for other columns."""
+    field = sort.removeprefix("-")
+    return f"Sorted by {MONEY_SORTS[field]}." if field in MONEY_SORTS else ""
+
+
+def _money_sort_value(row: ProgramRow, field: str):
+    m = row.metrics
+    if field == "pay_gap":
+        return None if m.pay_gap is None or not m.fair_value else m.pay_gap / m.fair_value
+    if field == "effective_hourly_rate":
+        rate, reference = m.effective_hourly_rate, row.program.effective_reference_rate
+        return None if rate is None or not reference else rate / reference
+    return getattr(m, field)
+
+
 def sort_program_rows(rows: list[ProgramRow], sort: str = DEFAULT_SORT) -> list[ProgramRow]:
     """Rows ordered by one field (`-field` for descending), ties by name. A suppressed
-    program or a figure with no data comes last whichever the direction. Money sorts by
-    amount whatever the currency (there is no exchange rate here)."""
+    program or a figure with no data comes last whichever the direction. Money columns
+    sort as MONEY_SORTS says: by a share with no currency, or within each currency."""
     descending, field = sort.startswith("-"), sort.removeprefix("-")
     if field not in SORT_FIELDS:
         raise ValueError(f"Cannot sort programs by {field!r}.")
+    value = _money_sort_value if field in MONEY_SORTS else _sort_value
     by_name = sorted(rows, key=lambda row: row.program.name.casefold())
-    known = [row for row in by_name if _sort_value(row, field) is not None]
-    unknown = [row for row in by_name if _sort_value(row, field) is None]
+    known = [row for row in by_name if value(row, field) is not None]
+    unknown = [row for row in by_name if value(row, field) is None]
+    if field in ("cash_paid", "fair_value"):
+        # Within each currency: the currencies in order, each sorted in the direction asked.
+        currencies = sorted({row.program.currency for row in known})
+        return [
+            row
+            for currency in currencies
+            for row in sorted(
+                (row for row in known if row.program.currency == currency),
+                key=lambda row: value(row, field),
+                reverse=descending,
+            )
+        ] + unknown
     # Python's sort is stable also in reverse, so ties keep the name order.
-    return sorted(known, key=lambda row: _sort_value(row, field), reverse=descending) + unknown
+    return sorted(known, key=lambda row: value(row, field), reverse=descending) + unknown
 
 
 def program_table(

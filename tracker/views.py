@@ -30,6 +30,7 @@ from tracker.selectors import (
     ProgramRow,
     finding_flags,
     last_scan,
+    money_sort_note,
     newest_first,
     program_table,
     public_findings,
@@ -174,7 +175,9 @@ def home(request):
     if rows is None:
         return render(request, "tracker/home.html", context, status=400)
     context.update(
-        headers=sort_headers(request, form.cleaned_data["sort"], PROGRAM_COLUMNS), csv_url=csv_query(request)
+        headers=sort_headers(request, form.cleaned_data["sort"], PROGRAM_COLUMNS),
+        csv_url=csv_query(request),
+        sort_note=money_sort_note(form.cleaned_data["sort"]),
     )
     return render(request, "tracker/home.html", context)
 
@@ -201,6 +204,7 @@ def organization_dashboard(request, slug):
     context.update(
         rows=rows,
         headers=sort_headers(request, sort, columns),
+        sort_note=money_sort_note(sort),
         filtered=bool(form.cleaned_data.get("status")),
         csv_url=csv_query(request),
     )

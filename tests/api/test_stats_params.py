@@ -53,6 +53,18 @@ def comparable(field: str, value):
     return Decimal(value) if field in DECIMAL_FIELDS else value
 
 
+def sort_value(row: dict, field: str):
+    """What a row is sorted by: money with no currency as a share (tracker.selectors.MONEY_SORTS)."""
+    if field == "pay_gap":
+        gap, fair = row["pay_gap"], row["fair_value"]
+        return None if gap is None or not fair or Decimal(fair) == 0 else Decimal(gap) / Decimal(fair)
+    if field == "effective_hourly_rate":
+        rate, reference = row["effective_hourly_rate"], row["reference_hourly_rate"]
+        return None if rate is None or not reference else Decimal(rate) / Decimal(reference)
+    value = row[field]
+    return None if value is None else comparable(field, value)
+
+
 def assert_bad_request(response, parameter: str, *words: str) -> None:
     assert response.status_code == 400, response.content
     body = response.json()
@@ -71,9 +83,9 @@ def test_ordering_by_every_metric_sorts_values_and_puts_nulls_last(api, world, d
         listed = rows(api, f"ordering={'-' if descending else ''}{field}")
 
         assert {row["program"] for row in listed} == {"open-canvas", "tiny-beta", "bright-studio"}, field
-        values = [row[field] for row in listed]
-        present = [comparable(field, v) for v in values if v is not None]
-        assert values[: len(present)] == [v for v in values if v is not None], f"{field}: nulls come last"
+        values = [sort_value(row, field) for row in listed]
+        present = [v for v in values if v is not None]
+        assert values[: len(present)] == present, f"{field}: nulls come last"
         assert present == sorted(present, reverse=descending), field
 
 
@@ -85,8 +97,9 @@ def test_ordering_by_every_metric_sorts_values_and_puts_nulls_last(api, world, d
         ("-hours", ["open-canvas", "bright-studio", "tiny-beta"]),
         ("cash_paid", ["bright-studio", "open-canvas", "tiny-beta"]),
         ("-cash_paid", ["open-canvas", "bright-studio", "tiny-beta"]),
-        ("effective_hourly_rate", ["open-canvas", "bright-studio", "tiny-beta"]),
-        ("-effective_hourly_rate", ["bright-studio", "open-canvas", "tiny-beta"]),
+        # Against each program's reference rate: Bright 10.00 of 50.00 (0.2) < Canvas 8.00 of 20.00 (0.4).
+        ("effective_hourly_rate", ["bright-studio", "open-canvas", "tiny-beta"]),
+        ("-effective_hourly_rate", ["open-canvas", "bright-studio", "tiny-beta"]),
         ("contributions", ["bright-studio", "open-canvas", "tiny-beta"]),
         ("-contributions", ["open-canvas", "bright-studio", "tiny-beta"]),
         ("name", ["bright-studio", "open-canvas", "tiny-beta"]),

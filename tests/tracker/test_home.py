@@ -284,3 +284,27 @@ def test_the_compare_page_takes_a_period(client, arithmetic_only):
     assert in_april.status_code == 200
     assert all(row.metrics.suppressed for row in in_april.context["rows"])  # nothing was logged in April
     assert refused.status_code == 400 and "Free date ranges are not offered" in refused.content.decode()
+
+
+def test_money_columns_never_compare_currencies(client, arithmetic_only):
+    # Cash paid sorts within each currency; the pay gap by its share of the fair value.
+    rows = []
+    for name, currency, amount in (
+        ("Euro Big", "EUR", "900.00"),
+        ("Dollar Small", "USD", "100.00"),
+        ("Dollar Big", "USD", "500.00"),
+    ):
+        program = make_program(name=name, currency=currency, reference_hourly_rate=Decimal("50.00"))
+        for tester in make_testers(program, 5):
+            contribution = log_work(tester, on("2026-03-02"), hours="4.00")
+            pay(tester, [contribution], on("2026-03-05"), amount=str(Decimal(amount) / 5))
+        rows.append(program)
+
+    by_cash = client.get("/", {"sort": "-cash_paid"})
+    by_gap = client.get("/", {"sort": "-pay_gap"})
+
+    assert [row.program.name for row in by_cash.context["rows"]] == ["Euro Big", "Dollar Big", "Dollar Small"]
+    assert "Sorted by the amount, within each currency" in by_cash.content.decode()
+    # Fair value 5 × 4 h × 50 = 1,000 each: gaps 100 (10 %), 500 (50 %), 900 (90 %).
+    assert [row.program.name for row in by_gap.context["rows"]] == ["Dollar Small", "Dollar Big", "Euro Big"]
+    assert "Sorted by the pay gap as a share of the fair value" in by_gap.content.decode()
