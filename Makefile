@@ -29,6 +29,14 @@ run: install
 	@echo "  Early-Access Tracker: http://$(HOST):$(PORT)/   (admin: http://$(HOST):$(PORT)/admin/)"
 	@echo "  Demo logins are listed above. Stop with Ctrl-C."
 	@echo
+	@# Without Redis the beat schedule runs in a process of its own beside the server (scans,
+	@# webhook retries, digests); with REDIS_URL, run `make worker` and `make beat` instead.
+	@if [ -z "$${REDIS_URL:-}" ]; then \
+		mkdir -p .data; \
+		DEBUG=$${DEBUG:-1} $(PY) manage.py run_schedule > .data/schedule.log 2>&1 & SCHEDULE=$$!; \
+		trap 'kill $$SCHEDULE 2>/dev/null' EXIT INT TERM; \
+		echo "  Scheduled jobs run in the background (log: .data/schedule.log)."; \
+	fi; \
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
 serve: install

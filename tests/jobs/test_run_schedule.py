@@ -1,0 +1,34 @@
+"""The beat schedule without a broker (`manage.py run_schedule`, started by `make run` on the
+embedded default): every scheduled job runs in process when it comes due."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from tests.jobs.helpers import log_work, make_program, make_tester, on
+from tracker.models import Flag, JobRun
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_scheduled_job_runs_in_process_without_a_broker():
+    program = make_program(opened_on=on("2025-01-01"))
+    log_work(make_tester(program), on("2025-02-01"), hours="2.00")  # unpaid long past its terms
+    out = io.StringIO()
+
+    call_command("run_schedule", "--iterations=1", "--run-all-now", stdout=out)
+
+    # One run per rule entry, each recorded as a scheduled run.
+    assert JobRun.objects.filter(trigger="schedule").count() == 7
+    assert Flag.objects.filter(kind="unpaid_feedback", program=program).exists()
+    text = out.getvalue()
+    assert "Running 9 scheduled jobs in process" in text
+    assert "scan-unpaid-feedback" in text and "deliver-webhooks" in text and "send-flag-digests" in text
+
+
+def test_a_job_runs_only_when_it_comes_due():
+    call_command("run_schedule", "--iterations=1", stdout=io.StringIO())
+
+    # Started just now: the hourly scans are not due yet.
+    assert not JobRun.objects.exists()
