@@ -35,7 +35,7 @@ class Command(BaseCommand):
             for name, entry in settings.CELERY_BEAT_SCHEDULE.items()
         }
         started = timezone.now()
-        last_run = {name: (None if run_all_now else started) for name in entries}
+        last_run = dict.fromkeys(entries, None if run_all_now else started)
         self.stdout.write(f"Running {len(entries)} scheduled jobs in process; stop with Ctrl-C.")
         looked = 0
         while not iterations or looked < iterations:
