@@ -96,6 +96,8 @@ class AutoSchema(openapi.AutoSchema):
         parameters = {parameter["name"] for parameter in operation.get("parameters", [])}
         if "{" in self.path or "page" in parameters:
             refusals["404"] = (error, "No such record, or a page past the last.", None)
+        if "requestBody" in operation:
+            refusals["415"] = (error, "A body in a media type this operation does not read.", None)
         if self.view.get_throttles():
             refusals["429"] = (error, "Too many requests: wait as long as Retry-After says.", RETRY_AFTER)
         return refusals
