@@ -179,6 +179,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="35"),
         "kwargs": {"rule": "undefined_terms"},
     },
+    # A write that changes what the rules see is scanned within a minute.
+    "scan-on-change": {"task": "tracker.tasks.scan_flags_if_changed", "schedule": crontab(minute="*")},
     # Webhook retries come due at their own times; new flags are sent at once.
     "deliver-webhooks": {"task": "tracker.tasks.deliver_webhooks", "schedule": crontab(minute="*")},
     "send-flag-digests": {"task": "tracker.tasks.send_flag_digests", "schedule": crontab(hour="7", minute="0")},

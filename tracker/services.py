@@ -3,9 +3,11 @@
 import logging
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from tracker.cache import data_version
 from tracker.flags import RULES, sync_rule
 from tracker.models import JobRun
 from tracker.tasks import deliver_webhooks
@@ -44,4 +46,21 @@ def run_scan(*, rules: Iterable[str] | None = None, trigger: str = "schedule") -
         raise
     run.status, run.finished_at = JobRun.Status.SUCCEEDED, timezone.now()
     run.save(update_fields=["status", "finished_at"])
+    return run
+
+
+# The data version (tracker.cache) the last scan-on-change ended at.
+LAST_SCANNED_VERSION = "tracker:scan-on-change:data-version"
+
+
+def scan_if_changed(*, trigger: str = "schedule") -> JobRun | None:
+    """Run every rule when a record behind the findings changed since the last scan made
+    here, so that an artist's new findings appear within a minute of a write rather than at
+    the next hourly run; None when nothing changed. The version is read after the scan (a
+    scan's own writes bump it too); a write that lands during a scan waits for the next
+    scheduled run of its rule."""
+    if cache.get(LAST_SCANNED_VERSION) == data_version():
+        return None
+    run = run_scan(trigger=trigger)
+    cache.set(LAST_SCANNED_VERSION, data_version(), timeout=None)
     return run

@@ -33,6 +33,17 @@ def scan_flags(rule: str | None = None, trigger: str = "schedule") -> dict:
     return {"job_run": run.pk, "rule": run.rule, "raised": run.raised, "resolved": run.resolved}
 
 
+@job(minutes=10)
+def scan_flags_if_changed() -> dict:
+    """Run every rule if any record behind the findings changed since the last such scan."""
+    from tracker.services import scan_if_changed
+
+    run = scan_if_changed()
+    if run is None:
+        return {"job_run": None, "changed": False}
+    return {"job_run": run.pk, "changed": True, "raised": run.raised, "resolved": run.resolved}
+
+
 @job(minutes=5)
 def deliver_webhooks() -> dict:
     """Send the webhook deliveries that are due (new flags and retries)."""

@@ -19,11 +19,11 @@ def test_every_scheduled_job_runs_in_process_without_a_broker():
 
     call_command("run_schedule", "--iterations=1", "--run-all-now", stdout=out)
 
-    # One run per rule entry, each recorded as a scheduled run.
-    assert JobRun.objects.filter(trigger="schedule").count() == 7
+    # One run per rule entry and one of every rule (data changed since no scan), each scheduled.
+    assert JobRun.objects.filter(trigger="schedule").count() == 8
     assert Flag.objects.filter(kind="unpaid_feedback", program=program).exists()
     text = out.getvalue()
-    assert "Running 9 scheduled jobs in process" in text
+    assert "Running 10 scheduled jobs in process" in text
     assert "scan-unpaid-feedback" in text and "deliver-webhooks" in text and "send-flag-digests" in text
 
 
@@ -32,3 +32,20 @@ def test_a_job_runs_only_when_it_comes_due():
 
     # Started just now: the hourly scans are not due yet.
     assert not JobRun.objects.exists()
+
+
+def test_a_write_is_scanned_within_a_minute_and_nothing_is_scanned_twice():
+    from tracker.services import scan_if_changed
+
+    program = make_program(opened_on=on("2025-01-01"))
+    tester = make_tester(program)
+
+    assert scan_if_changed() is not None  # never scanned here: everything is new
+    assert scan_if_changed() is None  # nothing changed since
+
+    log_work(tester, on("2025-02-01"), hours="2.00")  # an artist logs work long unpaid
+    run = scan_if_changed()
+
+    assert run is not None and run.rule == "all"
+    assert Flag.objects.filter(kind="unpaid_feedback", program=program, resolved_at__isnull=True).exists()
+    assert scan_if_changed() is None
