@@ -309,8 +309,9 @@ class VerificationActionForm(ActionForm):
 
 
 @admin.register(EnrollmentReview)
-class EnrollmentReviewAdmin(admin.ModelAdmin):
-    """Reviewers look at each artist's evidence and verify or reject; pending ones first."""
+class EnrollmentReviewAdmin(ViewOnlyAdmin):
+    """Reviewers look at each artist's evidence and verify or reject (through the actions,
+    never by editing); pending ones first."""
 
     list_display = ("artist", "program", "verification", "evidence_count", "last_evidence_at", "decided")
     list_filter = ("verification", "program")
@@ -340,15 +341,6 @@ class EnrollmentReviewAdmin(admin.ModelAdmin):
 
     def has_verify_permission(self, request):
         return is_reviewer(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Artist")
     def handle(self, obj):

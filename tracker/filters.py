@@ -13,8 +13,8 @@ from tracker.models import Flag
 from tracker.selectors import FINDING_STATES
 
 
-class FlagFilter(django_filters.FilterSet):
-    """An artist's own flags (/api/v1/me/flags/): every flag, one by one."""
+class ProgramAndKindFilter(django_filters.FilterSet):
+    """The program and kind of flag, which the public findings and an artist's own flags share."""
 
     program = django_filters.ModelChoiceFilter(
         queryset=listed_programs(),
@@ -23,6 +23,11 @@ class FlagFilter(django_filters.FilterSet):
         help_text="Program slug.",
     )
     kind = django_filters.ChoiceFilter(choices=Flag.Kind.choices, empty_label="Every kind")
+
+
+class FlagFilter(ProgramAndKindFilter):
+    """An artist's own flags (/api/v1/me/flags/): every flag, one by one."""
+
     severity = django_filters.ChoiceFilter(choices=Flag.Severity.choices, empty_label="Every severity")
     state = django_filters.ChoiceFilter(
         label="State",
@@ -88,20 +93,13 @@ class MonthFilter(django_filters.Filter):
     field_class = MonthField
 
 
-class FindingFilter(django_filters.FilterSet):
+class FindingFilter(ProgramAndKindFilter):
     """What the public may ask of the findings (tracker.selectors.finding_flags): exactly the
     cells of the grid (program, kind, month, state), never a finer slice such as a date range,
     which would let two answers be subtracted down to one record. The open findings unless
     `state=resolved`; there is no "both", as a total over both states minus one shown state
     would give a withheld one."""
 
-    program = django_filters.ModelChoiceFilter(
-        queryset=listed_programs(),
-        to_field_name="slug",
-        empty_label="Every program",
-        help_text="Program slug.",
-    )
-    kind = django_filters.ChoiceFilter(choices=Flag.Kind.choices, empty_label="Every kind")
     month = MonthFilter(
         label="Month",
         field_name="month",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, DateField, ExpressionWrapper, F, FloatField, Q, Sum, Value
+from django.db.models import Case, Count, DateField, ExpressionWrapper, F, FloatField, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Extract, TruncMonth
 from django.utils import timezone
 
@@ -167,23 +167,31 @@ def latency_distribution(program: Program, *, period: Period = ALL, now: dt.date
         Extract(Coalesce("first_decided_at", Value(now)) - F("submitted_at"), "epoch") / 86400.0,
         output_field=FloatField(),
     )
+    bucket = Case(
+        *(When(waited__lt=upper, then=Value(i)) for i, (_, upper) in enumerate(LATENCY_BUCKETS) if upper is not None),
+        default=Value(len(LATENCY_BUCKETS) - 1),
+        output_field=IntegerField(),
+    )
+    # One row per bucket and artist: the counts, and who is behind each bucket.
     rows = (
         Work.objects.filter(
             Q(enrollment__program=program, enrollment__verification=VERIFIED) & period.on("submitted_at__date")
         )
         .annotate(waited=waited)
-        .values("enrollment__artist_id", "waited", "status")
+        .values("enrollment__artist_id", bucket=bucket)
+        .annotate(
+            decided=Count("id", filter=~Q(status=Work.Status.PENDING)),
+            pending=Count("id", filter=Q(status=Work.Status.PENDING)),
+        )
+        .order_by()
     )
     decided = [0] * len(LATENCY_BUCKETS)
     pending = [0] * len(LATENCY_BUCKETS)
     behind: list[set[int]] = [set() for _ in LATENCY_BUCKETS]
     for row in rows:
-        index = next(i for i, (_, upper) in enumerate(LATENCY_BUCKETS) if upper is None or row["waited"] < upper)
-        if row["status"] == Work.Status.PENDING:
-            pending[index] += 1
-        else:
-            decided[index] += 1
-        behind[index].add(row["enrollment__artist_id"])
+        decided[row["bucket"]] += row["decided"]
+        pending[row["bucket"]] += row["pending"]
+        behind[row["bucket"]].add(row["enrollment__artist_id"])
     hidden = withheld_parts(behind)
     return [
         LatencyBucket(

@@ -307,3 +307,27 @@ def test_flags_about_unverified_accounts_count_in_no_figure(api):
     data = stats(api, "flagged")
 
     assert data["open_flags"]["unpaid_feedback"] == 5
+
+
+def test_the_csv_doors_withhold_what_the_json_withholds(api, client):
+    # The same program as CSV from the stats API and from its page: no withheld figure in a cell.
+    import csv
+    import io
+
+    program = make_program(slug="csv-door")
+    testers = make_testers(program, 6)
+    for tester in testers:
+        log_work(tester, on("2026-03-02"), hours="2.00")
+    paid = log_work(testers[0], on("2026-03-03"), hours="1.00")
+    pay(testers[0], [paid], on("2026-03-09"), amount="40.00")
+    withheld = stats(api, "csv-door")["withheld"]
+    assert "cash_paid" in withheld and "median_days_to_payment" in withheld
+
+    [api_row] = csv.DictReader(io.StringIO(api.get(f"{STATS}/programs/csv-door/?format=csv").content.decode()))
+    page_rows = csv.DictReader(io.StringIO(client.get("/programs/csv-door/?format=csv").content.decode()))
+    page_values = {row["field"]: row["value"] for row in page_rows}
+
+    for figure in withheld:
+        assert api_row.get(figure, "") == "", figure
+        assert page_values.get(figure, "") == "", figure
+    assert api_row["cash_paid"] == page_values["cash_paid"] == ""
