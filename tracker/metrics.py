@@ -190,7 +190,8 @@ def _assemble(key, name, programs: list[Program], parts: dict, disclosures: dict
 
     m.contributions = work.get("contributions", 0)
     m.contributions_by_kind = {kind: work.get(f"kind_{kind}", 0) for kind in Contribution.Kind.values}
-    kind_artists = {kind: work.get(f"kind_artists_{kind}", 0) for kind in Contribution.Kind.values}
+    by_kind = parts["kind_artists"].get(key) or {}
+    kind_artists = {kind: by_kind.get(kind, 0) for kind in Contribution.Kind.values}
     m.hours = hours
     m.compensated_contributions = work.get("compensated_contributions", 0)
     m.compensated_hours = work.get("compensated_hours") or Decimal("0")
@@ -262,6 +263,7 @@ def _query_all(ids: dict[str, list[int]], group: str, period: Period, now: dt.da
         "artists": queries.artists(ids["artists"], group, period),
         "testers": queries.testers(ids["testers"], group),
         "contributions": queries.contributions(ids["contributions"], group, period, today),
+        "kind_artists": queries.kind_artists(ids["contributions"], group, period),
         "payments": queries.payments(ids["payments"], group, period),
         "works": queries.works(ids["works"], group, period, now),
         "decisions": queries.decisions(ids["decisions"], group, period),

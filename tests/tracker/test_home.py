@@ -223,7 +223,7 @@ def test_the_landing_page_queries_do_not_grow_with_the_programs(client, django_a
         program_with(f"Program {index}", paid=2)
 
     # The programs' figures and the platform's, each with who is behind them (privacy rules).
-    with django_assert_max_num_queries(32):
+    with django_assert_max_num_queries(34):
         response = client.get("/", {"sort": "-hours"})
 
     assert len(response.context["rows"]) == programs
