@@ -39,7 +39,7 @@ from programs.models import AccessEvent, Enrollment
 from tracker.models import Flag
 from tracker.periods import Period
 from tracker.privacy import BASES, BasisActivity
-from tracker.score import MIN_NOTICE_DAYS, OLD_UNPAID_FLAG_DAYS
+from tracker.score import MIN_NOTICE_DAYS, UNPAID_PAST_DUE_DAYS
 
 BLANK = r"^\s*$"
 
@@ -127,17 +127,45 @@ def first_cash_payment() -> Subquery:
     )
 
 
+def cash_allocated() -> Coalesce:
+    """Per contribution: the cash-equivalent pay allocated to it (0 when none)."""
+    allocated = (
+        CompensationAllocation.objects.filter(
+            contribution=OuterRef("pk"), compensation__kind__in=Compensation.CASH_EQUIVALENT_KINDS
+        )
+        .values("contribution")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    money = DecimalField(max_digits=14, decimal_places=2)
+    return Coalesce(Subquery(allocated), Value(Decimal("0")), output_field=money)
+
+
+def due_on() -> ExpressionWrapper:
+    """The day a contribution's pay comes due: occurred_on + the program's payment terms."""
+    return ExpressionWrapper(F("occurred_on") + F("enrollment__program__payment_terms_days"), output_field=DateField())
+
+
+def is_due(today: dt.date) -> Q:
+    """Due once the payment terms have passed (the unpaid_feedback rule's boundary: on the
+    last day of the terms the work is not due yet; the day after, it is)."""
+    return Q(due_on__lt=today)
+
+
 def contributions(program_ids, group, period: Period, today: dt.date) -> dict:
-    terms = F("enrollment__program__payment_terms_days")
+    """Contribution figures of the period's contributions (by occurred_on). Pay is judged on
+    due work only: work still within the program's payment terms counts neither for nor
+    against it, and is summed apart as hours_not_yet_due."""
     queryset = in_programs(
         Contribution.objects.filter(period.on("occurred_on")), "enrollment__program", program_ids
     ).annotate(
         compensated=is_compensated(),
+        cash=cash_allocated(),
         first_paid_on=first_cash_payment(),
         days_to_payment=ExpressionWrapper(
             Extract(F("first_paid_on") - F("occurred_on"), "epoch") / 86400.0, output_field=FloatField()
         ),
-        due_on=ExpressionWrapper(F("occurred_on") + terms, output_field=DateField()),
+        due_on=due_on(),
         # The program's own reference rate, or the platform default.
         rate=Coalesce(
             "enrollment__program__reference_hourly_rate",
@@ -145,25 +173,66 @@ def contributions(program_ids, group, period: Period, today: dt.date) -> dict:
             output_field=DecimalField(max_digits=10, decimal_places=2),
         ),
     )
-    older = Q(due_on__lt=today)
+    due = is_due(today)
+    unpaid_due = due & Q(compensated=False)
+    long_unpaid = Q(due_on__lt=today - dt.timedelta(days=UNPAID_PAST_DUE_DAYS), compensated=False)
     by_kind = {f"kind_{kind}": Count("id", filter=Q(kind=kind)) for kind in Contribution.Kind.values}
+    zero = Value(Decimal("0.00"))
     return grouped(
         queryset,
         group,
         "enrollment__program",
         contributions=Count("id"),
-        hours=Coalesce(Sum("hours_spent"), Value(Decimal("0"))),
+        hours=Coalesce(Sum("hours_spent"), zero),
         compensated_contributions=Count("id", filter=Q(compensated=True)),
-        compensated_hours=Coalesce(Sum("hours_spent", filter=Q(compensated=True)), Value(Decimal("0"))),
-        fair_value=Coalesce(Sum(F("hours_spent") * F("rate")), Value(Decimal("0"))),
+        compensated_hours=Coalesce(Sum("hours_spent", filter=Q(compensated=True)), zero),
+        hours_due=Coalesce(Sum("hours_spent", filter=due), zero),
+        hours_not_yet_due=Coalesce(Sum("hours_spent", filter=~due), zero),
+        compensated_due_hours=Coalesce(Sum("hours_spent", filter=due & Q(compensated=True)), zero),
+        cash_paid_for_due_work=Coalesce(Sum("cash", filter=due), zero),
+        fair_value=Coalesce(Sum(F("hours_spent") * F("rate"), filter=due), zero),
+        owed=Coalesce(Sum(F("hours_spent") * F("rate"), filter=unpaid_due), zero),
+        owed_hours=Coalesce(Sum("hours_spent", filter=unpaid_due), zero),
+        owed_contributions=Count("id", filter=unpaid_due),
         median_days_to_payment=Percentile("days_to_payment", 0.5, filter=Q(compensated=True)),
-        contributions_older_than_terms=Count("id", filter=older),
-        paid_within_terms=Count("id", filter=older & Q(compensated=True, first_paid_on__lte=F("due_on"))),
+        contributions_older_than_terms=Count("id", filter=due),
+        paid_within_terms=Count("id", filter=due & Q(compensated=True, first_paid_on__lte=F("due_on"))),
+        unpaid_over_90_days_past_due=Count("id", filter=long_unpaid),
         requested_promotion_unpaid=Count(
-            "id", filter=Q(kind=Contribution.Kind.PROMOTION, requested_by_program=True, compensated=False)
+            "id", filter=unpaid_due & Q(kind=Contribution.Kind.PROMOTION, requested_by_program=True)
         ),
         **by_kind,
     )
+
+
+def owed_by_currency(program_ids, group, period: Period, today: dt.date) -> dict:
+    """{group key: {currency: owed}}: the owed figure of a group whose programs use several
+    currencies, kept apart by currency (amounts in different currencies are never added)."""
+    path = group_path(group, "enrollment__program")
+    rows = (
+        in_programs(Contribution.objects.filter(period.on("occurred_on")), "enrollment__program", program_ids)
+        .alias(compensated=is_compensated(), due_on=due_on())
+        .filter(is_due(today), compensated=False)
+        .values(
+            group_key=F(path) if path else Value(None, output_field=IntegerField()),
+            currency=F("enrollment__program__currency"),
+        )
+        .annotate(
+            owed=Sum(
+                F("hours_spent")
+                * Coalesce(
+                    "enrollment__program__reference_hourly_rate",
+                    Value(settings.FAIR_HOURLY_RATE),
+                    output_field=DecimalField(max_digits=10, decimal_places=2),
+                )
+            )
+        )
+        .order_by()
+    )
+    result: dict = defaultdict(dict)
+    for row in rows:
+        result[row["group_key"]][row["currency"]] = row["owed"]
+    return result
 
 
 def kind_artists(program_ids, group, period: Period) -> dict:
@@ -261,8 +330,8 @@ def revocations(program_ids, group) -> dict:
 
 
 def flags(program_ids, group, now: dt.datetime) -> dict:
-    """Open flags by kind, old unpaid-feedback flags and mass revocations ever flagged: those
-    about the program, and those about the records of its verified testers."""
+    """Open flags by kind and mass revocations ever flagged: those about the program, and
+    those about the records of its verified testers."""
     path = group_path(group, "program")
     verified = Exists(
         Enrollment.objects.filter(
@@ -272,23 +341,19 @@ def flags(program_ids, group, now: dt.datetime) -> dict:
         )
     )
     queryset = in_programs(Flag.objects.filter(Q(artist__isnull=True) | verified), "program", program_ids)
-    old = now - dt.timedelta(days=OLD_UNPAID_FLAG_DAYS)
     rows = (
         queryset.values(group_key=F(path) if path else Value(None, output_field=IntegerField()), flag_kind=F("kind"))
         .annotate(
             open=Count("id", filter=Q(resolved_at__isnull=True)),
             ever=Count("id"),
-            old_open=Count("id", filter=Q(resolved_at__isnull=True, raised_at__lt=old)),
         )
         .order_by()
     )
-    result = defaultdict(lambda: {"open_flags": {}, "old_unpaid_feedback_flags": 0, "mass_revocations": 0})
+    result = defaultdict(lambda: {"open_flags": {}, "mass_revocations": 0})
     for row in rows:
         entry = result[row["group_key"]]
         if row["open"]:
             entry["open_flags"][row["flag_kind"]] = row["open"]
-        if row["flag_kind"] == Flag.Kind.UNPAID_FEEDBACK:
-            entry["old_unpaid_feedback_flags"] = row["old_open"]
         if row["flag_kind"] == Flag.Kind.MASS_REVOCATION:
             entry["mass_revocations"] = row["ever"]
     return result
@@ -297,10 +362,11 @@ def flags(program_ids, group, now: dt.datetime) -> dict:
 # -- who is behind each figure (tracker.privacy) ----------------------------------------
 
 
-def activity(program_ids) -> dict[int, dict[str, BasisActivity]]:
+def activity(program_ids, today: dt.date) -> dict[int, dict[str, BasisActivity]]:
     """For each program and basis, what each verified artist put in each month (hours logged,
-    hours paid for, amounts received, works submitted and decided) or in all (tester access,
-    revocations): the privacy rules decide from this which cells to withhold. Five queries."""
+    hours due and not yet due, hours paid for, hours owed, amounts received, works submitted
+    and decided) or in all (tester access, revocations): the privacy rules decide from this
+    which cells to withhold. Five queries."""
     result: dict[int, dict[str, dict]] = defaultdict(lambda: {name: {} for name in BASES})
 
     def add(program, basis, month, artist, value):
@@ -311,19 +377,28 @@ def activity(program_ids) -> dict[int, dict[str, BasisActivity]]:
         per_artist = cells.setdefault(key, {})
         per_artist[artist] = per_artist.get(artist, Decimal("0")) + Decimal(value)
 
+    zero, due = Value(Decimal("0")), is_due(today)
     contributions = (
         in_programs(Contribution.objects.all(), "enrollment__program", program_ids)
-        .alias(compensated=is_compensated())
+        .alias(compensated=is_compensated(), due_on=due_on())
         .values(program=F("enrollment__program_id"), artist=F("enrollment__artist_id"), month=TruncMonth("occurred_on"))
         .annotate(
             hours=Sum("hours_spent"),
-            compensated_hours=Coalesce(Sum("hours_spent", filter=Q(compensated=True)), Value(Decimal("0"))),
+            compensated_hours=Coalesce(Sum("hours_spent", filter=Q(compensated=True)), zero),
+            due_hours=Coalesce(Sum("hours_spent", filter=due), zero),
+            compensated_due_hours=Coalesce(Sum("hours_spent", filter=due & Q(compensated=True)), zero),
+            owed_hours=Coalesce(Sum("hours_spent", filter=due & Q(compensated=False)), zero),
         )
         .order_by()
     )
     for row in contributions:
-        add(row["program"], "contributors", row["month"], row["artist"], row["hours"])
-        add(row["program"], "compensated", row["month"], row["artist"], row["compensated_hours"])
+        program, month, artist = row["program"], row["month"], row["artist"]
+        add(program, "contributors", month, artist, row["hours"])
+        add(program, "compensated", month, artist, row["compensated_hours"])
+        add(program, "due", month, artist, row["due_hours"])
+        add(program, "not_yet_due", month, artist, row["hours"] - row["due_hours"])
+        add(program, "compensated_due", month, artist, row["compensated_due_hours"])
+        add(program, "owed", month, artist, row["owed_hours"])
     payments = (
         in_programs(Compensation.objects.all(), "enrollment__program", program_ids)
         .values(program=F("enrollment__program_id"), artist=F("enrollment__artist_id"), month=TruncMonth("paid_on"))

@@ -72,13 +72,23 @@ class Metrics:
     other_value: Decimal | None = Decimal("0")
     cash_paid_by_currency: dict | None = field(default_factory=dict)
     reference_hourly_rate: Decimal | None = None
+    # Pay is judged on due work: contributions whose payment terms have passed.
+    hours_due: Decimal | None = Decimal("0")
+    hours_not_yet_due: Decimal | None = Decimal("0")
+    compensated_due_hours_share: float | None = None
+    cash_paid_for_due_work: Decimal | None = Decimal("0")
     effective_hourly_rate: Decimal | None = None
     fair_value: Decimal | None = None
     pay_gap: Decimal | None = None
+    owed: Decimal | None = None
+    owed_by_currency: dict | None = field(default_factory=dict)
+    owed_hours: Decimal | None = Decimal("0")
+    owed_contributions: int | None = 0
     median_days_to_payment: float | None = None
     contributions_older_than_terms: int | None = 0
     paid_within_terms: int | None = 0
     paid_within_terms_share: float | None = None
+    unpaid_over_90_days_past_due: int | None = 0
 
     works_submitted: int | None = 0
     works_decided: int | None = 0
@@ -99,7 +109,6 @@ class Metrics:
     mass_revocations: int | None = 0
     requested_promotion_unpaid: int | None = 0
     open_flags: dict | None = field(default_factory=dict)
-    old_unpaid_feedback_flags: int | None = 0
     terms_defined: bool | None = None
 
     fairness_score: int | None = None
@@ -129,9 +138,11 @@ SORTABLE_FIGURES = (
     "compensated_share",
     "compensated_hours_share",
     "cash_paid",
+    "hours_not_yet_due",
     "effective_hourly_rate",
     "fair_value",
     "pay_gap",
+    "owed",
     "median_days_to_payment",
     "paid_within_terms_share",
     "works_submitted",
@@ -179,6 +190,7 @@ def _assemble(key, name, programs: list[Program], parts: dict, disclosures: dict
     currencies = {p.currency for p in programs}
     currency = currencies.pop() if len(currencies) == 1 else None
     cash_by_currency = {c: money(v) for c, v in sorted((pay.get("cash") or {}).items())}
+    owed_by_currency = parts.get("owed_by_currency", {}).get(key)
     other_by_currency = {c: money(v) for c, v in sorted((pay.get("other") or {}).items())}
     hours = work.get("hours") or Decimal("0")
     m = Metrics(key=key, name=name, artists=artists.get("artists", 0), currency=currency)
@@ -202,7 +214,14 @@ def _assemble(key, name, programs: list[Program], parts: dict, disclosures: dict
     m.contributions_older_than_terms = work.get("contributions_older_than_terms", 0)
     m.paid_within_terms = work.get("paid_within_terms", 0)
     m.paid_within_terms_share = ratio(m.paid_within_terms, m.contributions_older_than_terms)
+    m.unpaid_over_90_days_past_due = work.get("unpaid_over_90_days_past_due", 0)
     m.requested_promotion_unpaid = work.get("requested_promotion_unpaid", 0)
+    hours_due = work.get("hours_due") or Decimal("0.00")
+    m.hours_due = hours_due
+    m.hours_not_yet_due = work.get("hours_not_yet_due") or Decimal("0.00")
+    m.compensated_due_hours_share = ratio(work.get("compensated_due_hours") or 0, hours_due)
+    m.owed_hours = work.get("owed_hours") or Decimal("0.00")
+    m.owed_contributions = work.get("owed_contributions", 0)
 
     m.cash_paid_by_currency = cash_by_currency
     if currency is not None:
@@ -210,11 +229,15 @@ def _assemble(key, name, programs: list[Program], parts: dict, disclosures: dict
         m.other_value = other_by_currency.get(currency, money(0))
         rates = {p.effective_reference_rate for p in programs}
         m.reference_hourly_rate = money(rates.pop()) if len(rates) == 1 else None
+        m.cash_paid_for_due_work = money(work.get("cash_paid_for_due_work"))
         m.fair_value = money(work.get("fair_value"))
-        m.pay_gap = max(money(0), m.fair_value - m.cash_paid)
-        m.effective_hourly_rate = money(m.cash_paid / hours) if hours else None
+        m.pay_gap = max(money(0), m.fair_value - m.cash_paid_for_due_work)
+        m.effective_hourly_rate = money(m.cash_paid_for_due_work / hours_due) if hours_due else None
+        m.owed = money(work.get("owed"))
+        m.owed_by_currency = {currency: m.owed} if m.owed else {}
     else:
-        m.cash_paid = m.other_value = m.fair_value = m.pay_gap = None
+        m.cash_paid = m.other_value = m.fair_value = m.pay_gap = m.owed = m.cash_paid_for_due_work = None
+        m.owed_by_currency = {c: money(v) for c, v in sorted((owed_by_currency or {}).items()) if v}
 
     m.works_submitted = works.get("works_submitted", 0)
     m.works_decided = works.get("works_decided", 0)
@@ -234,7 +257,6 @@ def _assemble(key, name, programs: list[Program], parts: dict, disclosures: dict
     m.revocations_without_reason = revocations.get("revocations_without_reason", 0)
     m.revocations_short_notice = revocations.get("revocations_short_notice", 0)
     m.open_flags = dict(sorted(flags.get("open_flags", {}).items()))
-    m.old_unpaid_feedback_flags = flags.get("old_unpaid_feedback_flags", 0)
     m.mass_revocations = flags.get("mass_revocations", 0)
     m.terms_defined = all(p.terms_defined for p in programs) if programs else None
 
@@ -248,8 +270,8 @@ def _assemble(key, name, programs: list[Program], parts: dict, disclosures: dict
 # minus the programs shown beside it reveals nothing.
 PART_BASES = {
     "testers": ("testers",),
-    "contributions": ("contributors", "compensated", "paid"),
-    "payments": ("contributors", "compensated", "paid"),
+    "contributions": ("contributors", "due", "not_yet_due", "compensated", "compensated_due", "owed", "paid"),
+    "payments": ("contributors", "due", "not_yet_due", "compensated", "compensated_due", "owed", "paid"),
     "works": ("submitters", "deciders"),
     "decisions": ("submitters", "deciders"),
     "revocations": ("revoked",),
@@ -259,7 +281,12 @@ BASIS_PART = {basis: part for part, bases in PART_BASES.items() for basis in bas
 
 def _query_all(ids: dict[str, list[int]], group: str, period: Period, now: dt.datetime) -> dict:
     today = now.date()
+    pooled = {}
+    if group != "program":
+        # A pool whose programs pay in several currencies has no single owed figure.
+        pooled["owed_by_currency"] = queries.owed_by_currency(ids["contributions"], group, period, today)
     return {
+        **pooled,
         "artists": queries.artists(ids["artists"], group, period),
         "testers": queries.testers(ids["testers"], group),
         "contributions": queries.contributions(ids["contributions"], group, period, today),
@@ -289,7 +316,7 @@ def program_metrics(
     programs = list(programs.select_related("organization").order_by("name"))
     ids = [p.pk for p in programs]
     parts = _query_all(dict.fromkeys((*PART_BASES, "artists", "flags"), ids), "program", period, now)
-    activity, flagged = queries.activity(ids), queries.flagged_artists(ids)
+    activity, flagged = queries.activity(ids, now.date()), queries.flagged_artists(ids)
     # Assembled by id (the group key), then known by slug.
     return [
         replace(
@@ -308,7 +335,7 @@ def metrics_for_program(program: Program, *, period: Period = ALL, now: dt.datet
 def _pooled(key, name: str, programs: list[Program], group: str, period: Period, now: dt.datetime) -> Metrics:
     """Figures pooled (not averaged) over programs: each part over the programs whose own
     figures of that part are shown, so no withheld figure can be had by subtraction."""
-    activity = queries.activity([p.pk for p in programs])
+    activity = queries.activity([p.pk for p in programs], now.date())
     per_program = {p.pk: _disclosures(activity.get(p.pk, {}), period) for p in programs}
 
     def shown(pk: int, bases) -> bool:
@@ -331,7 +358,7 @@ def _pooled(key, name: str, programs: list[Program], group: str, period: Period,
         disclosures[basis_name] = privacy.Disclosure(basis, len(artists), not empty, not empty)
     flagged_by_program = queries.flagged_artists(ids["flags"])
     flags_by_program = queries.flags(ids["flags"], "program", now)
-    pooled_flags = {"open_flags": {}, "old_unpaid_feedback_flags": 0, "mass_revocations": 0}
+    pooled_flags = {"open_flags": {}, "mass_revocations": 0}
     flagged: dict[str, int] = {}
     for pk in ids["flags"]:
         own, counts = flags_by_program.get(pk, {}), flagged_by_program.get(pk, {})
@@ -339,8 +366,6 @@ def _pooled(key, name: str, programs: list[Program], group: str, period: Period,
             if kind not in privacy.ARTIST_FLAG_KINDS or not privacy.below_floor(counts.get(kind, 0)):
                 pooled_flags["open_flags"][kind] = pooled_flags["open_flags"].get(kind, 0) + number
                 flagged[kind] = flagged.get(kind, 0) + counts.get(kind, 0)
-        if not privacy.below_floor(counts.get("unpaid_feedback", 0)):
-            pooled_flags["old_unpaid_feedback_flags"] += own.get("old_unpaid_feedback_flags", 0)
         pooled_flags["mass_revocations"] += own.get("mass_revocations", 0)
     parts["flags"] = {key: pooled_flags}
     pooled = [p for p in programs if p.pk in ids["artists"]]

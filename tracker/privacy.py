@@ -31,7 +31,7 @@ from tracker.periods import ALL, Period, quarter_of, year_of
 # The version of the definitions in docs/metrics.md and docs/privacy.md: it goes up whenever
 # a definition changes, and every page and stats answer states it (docs/metrics.md has the
 # changelog).
-METHODOLOGY_VERSION = "3"
+METHODOLOGY_VERSION = "4"
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,11 @@ BASES = {
     for basis in (
         Basis("testers", "testers", by_period=False, money=False),
         Basis("contributors", "artists logged work", by_period=True, money=True),
+        Basis("due", "artists' work came due for pay", by_period=True, money=True),
+        Basis("not_yet_due", "artists logged work not yet due for pay", by_period=True, money=True),
         Basis("compensated", "artists were paid for work", by_period=True, money=True),
+        Basis("compensated_due", "artists were paid for due work", by_period=True, money=True),
+        Basis("owed", "artists are owed pay for due work", by_period=True, money=True),
         Basis("paid", "artists received payments", by_period=True, money=True),
         Basis("submitters", "artists submitted works", by_period=True, money=False),
         Basis("deciders", "artists received decisions", by_period=True, money=False),
@@ -55,30 +59,44 @@ BASES = {
     )
 }
 
-# Each figure and the bases it is drawn from (all must be shown for the figure to be).
+# Each figure and the bases it is drawn from (all must be shown for the figure to be). The
+# contributions of a period split into due and not-yet-due work, and due work into paid and
+# owed: a total is shown only when its parts are safe too, or a reader could subtract a
+# shown part from it to get a withheld one.
+WHOLE = ("contributors", "due", "not_yet_due")
+DUE = ("due", "compensated_due")
 FIGURE_BASES = {
     "testers_active": ("testers",),
     "testers_revoked": ("testers",),
     "testers_ever_granted": ("testers",),
     "revocation_rate": ("testers",),
-    "contributions": ("contributors",),
-    "contributions_by_kind": ("contributors",),
-    "hours": ("contributors",),
-    "fair_value": ("contributors",),
-    "contributions_older_than_terms": ("contributors",),
-    "requested_promotion_unpaid": ("contributors",),
-    "compensated_contributions": ("compensated", "contributors"),
-    "compensated_hours": ("compensated", "contributors"),
-    "compensated_share": ("compensated", "contributors"),
-    "compensated_hours_share": ("compensated", "contributors"),
+    "contributions": WHOLE,
+    "contributions_by_kind": WHOLE,
+    "hours": WHOLE,
+    "compensated_contributions": ("compensated", *WHOLE),
+    "compensated_hours": ("compensated", *WHOLE),
+    "compensated_share": ("compensated", *WHOLE),
+    "compensated_hours_share": ("compensated", *WHOLE),
     "median_days_to_payment": ("compensated",),
-    "paid_within_terms": ("compensated", "contributors"),
-    "paid_within_terms_share": ("compensated", "contributors"),
+    "hours_due": ("due",),
+    "hours_not_yet_due": ("not_yet_due",),
+    "fair_value": ("due",),
+    "contributions_older_than_terms": ("due",),
+    "compensated_due_hours_share": DUE,
+    "cash_paid_for_due_work": DUE,
+    "effective_hourly_rate": DUE,
+    "pay_gap": DUE,
+    "paid_within_terms": DUE,
+    "paid_within_terms_share": DUE,
+    "owed": ("owed", "due"),
+    "owed_by_currency": ("owed", "due"),
+    "owed_hours": ("owed", "due"),
+    "owed_contributions": ("owed", "due"),
+    "unpaid_over_90_days_past_due": ("owed", "due"),
+    "requested_promotion_unpaid": ("owed", "due"),
     "cash_paid": ("paid",),
     "other_value": ("paid",),
     "cash_paid_by_currency": ("paid",),
-    "effective_hourly_rate": ("paid", "contributors"),
-    "pay_gap": ("paid", "contributors"),
     "works_submitted": ("submitters",),
     "showcase_rate": ("submitters",),
     "overdue_works": ("submitters",),
@@ -99,14 +117,21 @@ FIGURE_BASES = {
 MONEY_FIGURES = frozenset(
     {
         "hours",
+        "hours_due",
+        "hours_not_yet_due",
         "fair_value",
         "compensated_hours",
         "compensated_hours_share",
+        "compensated_due_hours_share",
         "cash_paid",
         "other_value",
         "cash_paid_by_currency",
+        "cash_paid_for_due_work",
         "effective_hourly_rate",
         "pay_gap",
+        "owed",
+        "owed_by_currency",
+        "owed_hours",
     }
 )
 
@@ -278,10 +303,10 @@ class BasisActivity:
 
 # The figures the fairness score is built from: it is withheld when any of them is.
 SCORE_FIGURES = (
-    "compensated_hours_share",
+    "compensated_due_hours_share",
     "effective_hourly_rate",
     "paid_within_terms_share",
-    "old_unpaid_feedback_flags",
+    "unpaid_over_90_days_past_due",
     "decided_within_sla_share",
     "decisions_with_reason_share",
     "revocations",
@@ -344,9 +369,6 @@ def withhold(m, disclosures: dict[str, Disclosure], flagged: dict[str, int], kin
         else:
             open_flags[kind] = number
     m.open_flags = open_flags
-    if below_floor(flagged.get("unpaid_feedback", 0)):
-        withheld["old_unpaid_feedback_flags"] = floor_reason(FLAGGED)
-        m.old_unpaid_feedback_flags = None
     score_withheld = [figure for figure in SCORE_FIGURES if figure in withheld]
     if score_withheld:
         withheld["fairness_score"] = (

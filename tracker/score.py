@@ -12,7 +12,7 @@ PAID_WITHIN_TERMS_SHARE = 0.8
 DECIDED_WITHIN_SLA_SHARE = 0.8
 DECISIONS_WITH_REASON_SHARE = 0.8
 MIN_NOTICE_DAYS = 7
-OLD_UNPAID_FLAG_DAYS = 90
+UNPAID_PAST_DUE_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -42,30 +42,30 @@ def score_points(m) -> list:
                 earned, explanation = False, f"No data: {explanation}"
             points.append(ScorePoint(name, number, rule, bool(earned), figure, explanation))
 
-    # Fair pay.
-    share = m.compensated_hours_share
+    # Fair pay, judged on due work (work still within the payment terms counts neither way).
+    share = m.compensated_due_hours_share
     rate, reference = m.effective_hourly_rate, m.reference_hourly_rate
     principle(
         "fair pay",
         (
-            f"Cash was paid for at least {PAY_HOURS_SHARE:.0%} of the hours given",
+            f"Cash was paid for at least {PAY_HOURS_SHARE:.0%} of the hours of due work",
             None if share is None else share >= PAY_HOURS_SHARE,
             share,
-            "no hours logged" if share is None else f"cash paid for {_share(share)} of the hours",
+            "no work is past the payment terms yet" if share is None else f"cash paid for {_share(share)} of due hours",
         ),
         (
-            "The effective hourly rate is at least the reference rate",
+            "The effective hourly rate of due work is at least the reference rate",
             None if rate is None or reference is None else rate >= reference,
             rate,
-            "no hours logged, or several currencies"
+            "no work is past the payment terms yet, or several currencies"
             if rate is None or reference is None
-            else f"{rate} per hour against a reference of {reference}",
+            else f"{rate} per hour of due work against a reference of {reference}",
         ),
     )
 
     # Timely pay.
     within = m.paid_within_terms_share
-    old_flags = m.old_unpaid_feedback_flags
+    long_unpaid = m.unpaid_over_90_days_past_due
     principle(
         "timely pay",
         (
@@ -77,10 +77,10 @@ def score_points(m) -> list:
             else f"{_share(within)} paid within the terms",
         ),
         (
-            f"No unpaid-feedback flag has been open for more than {OLD_UNPAID_FLAG_DAYS} days",
-            old_flags == 0,
-            old_flags,
-            f"{old_flags} unpaid-feedback flags open for more than {OLD_UNPAID_FLAG_DAYS} days",
+            f"No contribution is still unpaid {UNPAID_PAST_DUE_DAYS} days after it came due",
+            long_unpaid == 0,
+            long_unpaid,
+            f"{long_unpaid} contributions still unpaid more than {UNPAID_PAST_DUE_DAYS} days after they came due",
         ),
     )
 
@@ -130,10 +130,10 @@ def score_points(m) -> list:
             "both are defined" if m.terms_defined else "at least one is not defined",
         ),
         (
-            "No promotion the program requested went unpaid",
+            "No promotion the program requested is unpaid once due",
             m.requested_promotion_unpaid == 0,
             m.requested_promotion_unpaid,
-            f"{m.requested_promotion_unpaid} requested promotion pieces are unpaid",
+            f"{m.requested_promotion_unpaid} requested promotion pieces are unpaid past the payment terms",
         ),
     )
     return points

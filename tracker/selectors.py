@@ -67,6 +67,7 @@ def _sort_value(row: ProgramRow, field: str):
 # sorts by a share that has no currency, or within each currency.
 MONEY_SORTS = {
     "pay_gap": "the pay gap as a share of the fair value",
+    "owed": "the owed amount as a share of the fair value of due work",
     "effective_hourly_rate": "the hourly rate as a share of the program's reference rate",
     "cash_paid": "the amount, within each currency (currencies in alphabetical order)",
     "fair_value": "the amount, within each currency (currencies in alphabetical order)",
@@ -81,8 +82,9 @@ def money_sort_note(sort: str) -> str:
 
 def _money_sort_value(row: ProgramRow, field: str):
     m = row.metrics
-    if field == "pay_gap":
-        return None if m.pay_gap is None or not m.fair_value else m.pay_gap / m.fair_value
+    if field in ("pay_gap", "owed"):
+        amount = getattr(m, field)
+        return None if amount is None or not m.fair_value else amount / m.fair_value
     if field == "effective_hourly_rate":
         rate, reference = m.effective_hourly_rate, row.program.effective_reference_rate
         return None if rate is None or not reference else rate / reference

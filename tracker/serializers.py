@@ -69,22 +69,54 @@ class MetricsSerializer(serializers.Serializer):
     )
     compensated_share = share_field("Compensated contributions / contributions (cash or stipend allocated > 0).")
     compensated_hours_share = share_field("Hours of compensated contributions / hours.")
-    cash_paid = money_field("Sum of cash and stipend compensation paid (in the range, by paid_on), as a string.")
+    cash_paid = money_field(
+        "Cash paid in the period: the sum of cash and stipend compensation by the day it was paid (paid_on), as a "
+        "string. The pay figures below are those of the period's contributions instead."
+    )
     cash_paid_by_currency = serializers.DictField(
         child=serializers.DecimalField(max_digits=18, decimal_places=2, coerce_to_string=True),
         allow_null=True,
         help_text="cash_paid per currency code (useful where programs use several).",
     )
     other_value = money_field("Credits, free access, gifts and other non-cash value: counted, not pay.")
-    effective_hourly_rate = money_field("cash_paid / hours; null when no hours.")
     reference_hourly_rate = money_field("The program's reference hourly rate, or the platform default.")
-    fair_value = money_field("hours × the program's reference hourly rate.")
-    pay_gap = money_field("max(0, fair_value − cash_paid).")
+    hours_due = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Hours of due contributions: those whose payment terms have passed. Pay is judged on these.",
+    )
+    hours_not_yet_due = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Hours of contributions still within the payment terms: they count neither for nor against.",
+    )
+    compensated_due_hours_share = share_field("Hours of compensated due contributions / hours of due contributions.")
+    cash_paid_for_due_work = money_field("Cash and stipend allocated to the due contributions of the period.")
+    effective_hourly_rate = money_field("cash_paid_for_due_work / hours_due; null when no work is due.")
+    fair_value = money_field("hours_due × the program's reference hourly rate.")
+    pay_gap = money_field("max(0, fair_value − cash_paid_for_due_work).")
+    owed = money_field(
+        "What the program owes its testers by its own rate: for due contributions with no cash-equivalent pay, "
+        "hours × the reference hourly rate. Null when the programs pooled here use several currencies (see "
+        "owed_by_currency)."
+    )
+    owed_by_currency = serializers.DictField(
+        child=serializers.DecimalField(max_digits=18, decimal_places=2, coerce_to_string=True),
+        allow_null=True,
+        help_text="owed per currency code (where programs use several, amounts are never added across them).",
+    )
+    owed_hours = serializers.DecimalField(
+        max_digits=14, decimal_places=2, allow_null=True, help_text="Hours of due contributions with no cash pay."
+    )
+    owed_contributions = count_field("Due contributions with no cash-equivalent pay (each counted once).")
+    unpaid_over_90_days_past_due = count_field("Contributions still unpaid more than 90 days after they came due.")
     median_days_to_payment = serializers.FloatField(
         allow_null=True, min_value=0, help_text="Median of (first cash payment − occurred_on) in days."
     )
     paid_within_terms_share = share_field(
-        "Contributions older than the payment terms that were paid within them / contributions older than the terms."
+        "Due contributions (older than the payment terms) that were paid within them / due contributions."
     )
     works_submitted = count_field("Works submitted (in the range, by submitted_at).")
     approval_rate = share_field("Works whose first decision is approved or showcased / works with a decision.")

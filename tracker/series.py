@@ -69,9 +69,10 @@ def time_series(program: Program, *, interval: str = "month", period: Period = A
     artists = queries.artists([program.pk], "program", period).get(program.pk, {}).get("artists", 0)
     if suppressed_reason(artists):
         return None
-    activity = queries.activity([program.pk]).get(program.pk, {})
-    empty = privacy.BasisActivity(privacy.BASES["contributors"])
-    contributors = activity.get("contributors", empty)
+    activity = queries.activity([program.pk], timezone.now().date()).get(program.pk, {})
+    # A month's work is shown as the program page shows it: only when its due and not-yet-due
+    # parts are safe too (tracker.privacy.WHOLE), or the month's fair value would reveal them.
+    whole = [activity.get(name, privacy.BasisActivity(privacy.BASES[name])) for name in privacy.WHOLE]
     compensated = activity.get("compensated", privacy.BasisActivity(privacy.BASES["compensated"]))
     revoked = privacy.BasisActivity(REVOKED_BY_MONTH, months=_revocations_by_month(program))
     contributions = (
@@ -97,9 +98,9 @@ def time_series(program: Program, *, interval: str = "month", period: Period = A
     for month in months:
         start = month.since
         w = work.get(start, {"contributions": 0, "hours": Decimal("0"), "compensated_hours": Decimal("0")})
-        shown = contributors.disclose(month)
-        hide_work = not shown.counts_shown
-        hide_hours = hide_work or not shown.money_shown
+        shown = [basis.disclose(month) for basis in whole]
+        hide_work = not all(d.counts_shown for d in shown)
+        hide_hours = hide_work or not all(d.money_shown for d in shown)
         paid = compensated.disclose(month)
         hide_paid = hide_hours or not (paid.counts_shown and paid.money_shown)
         hide_revoked = not revoked.disclose(month).counts_shown

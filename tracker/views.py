@@ -56,6 +56,7 @@ PROGRAM_COLUMNS = [
     ("cash_paid", "Cash paid"),
     ("effective_hourly_rate", "Per hour"),
     ("pay_gap", "Pay gap"),
+    ("owed", "Owed"),
 ]
 
 # The comparison: (section, [(Metrics field, label)]).
@@ -76,11 +77,15 @@ COMPARE_SECTIONS = [
             ("hours", "Hours given"),
             ("compensated_share", "Contributions paid for"),
             ("compensated_hours_share", "Hours paid for"),
-            ("cash_paid", "Cash paid"),
-            ("effective_hourly_rate", "Effective hourly rate"),
+            ("owed", "Owed to testers"),
+            ("cash_paid", "Cash paid in the period"),
+            ("hours_due", "Hours of due work"),
+            ("hours_not_yet_due", "Hours not yet due"),
+            ("compensated_due_hours_share", "Due hours paid for"),
+            ("effective_hourly_rate", "Effective hourly rate (due work)"),
             ("reference_hourly_rate", "Reference rate"),
-            ("fair_value", "Fair value"),
-            ("pay_gap", "Pay gap"),
+            ("fair_value", "Fair value (due work)"),
+            ("pay_gap", "Pay gap (due work)"),
             ("median_days_to_payment", "Median days to payment"),
             ("paid_within_terms_share", "Paid within the terms"),
         ],

@@ -15,6 +15,8 @@ SLA 14 days, terms defined; five artists A–E with access since 2026-01-01.
     hours 12.50; compensated c1, c2, c6: 3 of 6 = 0.5 of the contributions, 7.50 of 12.50
     = 0.6 of the hours; cash_paid 100.00; effective rate 100 / 12.5 = 8.00; fair value
     12.5 × 20 = 250.00; pay gap 150.00; median days to payment of 10, 20, 14 = 14.0.
+    All of it is long due (terms 30 days), so the pay figures are the same on due work;
+    owed: c3, c4, c5 have no cash, 5.00 h × 20.00 = 100.00, all more than 90 days past due.
 
     work  artist  submitted            first decision
     w1    A       2026-03-01 10:00     approved 03-02 10:00, with a reason (24 h)

@@ -36,6 +36,7 @@ def fair_frames(settings):
     - the first four were paid 80 cash on 2026-03-12 (10 days later): 4 of 6 contributions
       (67 %), 8 of 14 hours (57 %), 320.00 USD, 22.86 USD/h against a reference of 40.00,
       fair value 560.00, pay gap 240.00, median 10 days to payment, 67 % within the terms;
+      all of it is long due (terms 30 days), so the 6 unpaid hours are owed: 6 × 40 = 240.00;
     - two works submitted 2026-03-05 12:00: one approved a day later with a reason, one
       rejected three days later without: 50 % approved, 50 % rejected, 50 % with a reason,
       median wait 48 h, both within the 14-day promise;
@@ -84,10 +85,14 @@ def test_the_dashboard_shows_hand_checked_figures(client, fair_frames):
         "Hours given 14 h",
         "Contributions paid for 67%",
         "Hours paid for 57%",
-        "Cash paid 320.00 USD",
-        "Effective hourly rate 22.86 USD/h reference 40.00 USD/h",
-        "Fair value of the hours 560.00 USD",
-        "Pay gap 240.00 USD",
+        "Owed to testers 240.00 USD 6 h of work past the program's own payment terms (30 days) with no cash paid "
+        "for it, × 40.00 USD/h, the program's own rate. 0 h are not yet due",
+        "Cash paid 320.00 USD by the day it was paid",
+        "Hours not yet due 0 h",
+        "Due hours paid for 57% of 14 h due",
+        "Effective hourly rate 22.86 USD/h due work; reference 40.00 USD/h",
+        "Fair value of the due hours 560.00 USD",
+        "Pay gap 240.00 USD fair value − cash paid for due work (320.00 USD)",
         "Median time to payment 10 days",
         "Paid within the terms 67%",
         "Works submitted 2",
@@ -111,7 +116,7 @@ def test_the_score_breakdown_shows_all_ten_points_with_rule_figure_and_explanati
         assert point.rule in page.replace("&#x27;", "'")
     assert page.count("✓ Earned") == 6
     assert page.count("✗ Not earned") == 4
-    assert "Cash paid for 57% of the hours" in page
+    assert "Cash paid for 57% of due hours" in page
     assert "Only available once the first timely pay point is earned." in page
     assert "22.86 USD" in page  # the figure that lost fair pay 2
 
@@ -196,7 +201,7 @@ def test_a_period_narrows_the_figures(client, fair_frames):
     assert response.status_code == 200
     m = response.context["metrics"]
     assert (m.contributions, m.hours, m.period) == (5, Decimal("10.00"), "2026-03")  # the April bug report is outside
-    assert "2026-03: contributions by the day they occurred" in text(response)
+    assert "2026-03: contributions and the pay for them by the day the work occurred" in text(response)
 
 
 def test_a_period_with_fewer_than_five_artists_hides_the_figures(client, fair_frames, settings):
@@ -307,7 +312,9 @@ def test_the_dashboard_downloads_as_field_value_csv_with_the_score_points(client
     assert len(points) == 10
     assert points[0]["earned"] == "true" and points[1]["earned"] == "false"
     assert points[1]["value"] == "22.86"
-    assert points[1]["rule"] == "The effective hourly rate is at least the reference rate"
+    assert points[1]["rule"] == "The effective hourly rate of due work is at least the reference rate"
+    owed = (values["owed"], values["hours_not_yet_due"], values["cash_paid_for_due_work"])
+    assert owed == ("240.00", "0.00", "320.00")
 
 
 @pytest.mark.parametrize("contributions", [10, 100])
@@ -404,10 +411,10 @@ def test_the_privacy_and_methodology_pages_show_the_projects_own_documents(clien
     assert "<h1>How the figures protect the artists behind them</h1>" in privacy.content.decode()
     assert "Complementary suppression" in privacy.content.decode()
     assert 'href="/methodology/"' in privacy.content.decode()  # links between the documents work on the site
-    assert "Methodology version 3" in methodology.content.decode()
+    assert "Methodology version 4" in methodology.content.decode()
     # Every page's footer links to both and states the methodology version.
     home = client.get("/").content.decode()
-    assert 'href="/privacy/"' in home and 'href="/methodology/"' in home and "methodology version 3" in home
+    assert 'href="/privacy/"' in home and 'href="/methodology/"' in home and "methodology version 4" in home
 
 
 def test_chart_summaries_write_whole_hours_as_numbers():

@@ -7,7 +7,7 @@ back, so the examples share one test database without seeing each other's rows.
 """
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.test import override_settings
@@ -31,6 +31,7 @@ SHARES = (
     "revocation_rate",
     "compensated_share",
     "compensated_hours_share",
+    "compensated_due_hours_share",
     "paid_within_terms_share",
     "approval_rate",
     "rejection_rate",
@@ -38,7 +39,16 @@ SHARES = (
     "decisions_with_reason_share",
     "decided_within_sla_share",
 )
-MONEY = ("cash_paid", "other_value", "fair_value", "pay_gap", "effective_hourly_rate", "reference_hourly_rate")
+MONEY = (
+    "cash_paid",
+    "other_value",
+    "cash_paid_for_due_work",
+    "fair_value",
+    "pay_gap",
+    "owed",
+    "effective_hourly_rate",
+    "reference_hourly_rate",
+)
 
 hours = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("24.00"), places=2)
 amounts = st.decimals(min_value=Decimal("0.00"), max_value=Decimal("500.00"), places=2)
@@ -110,9 +120,14 @@ def build(world: dict):
 
 
 def expected_totals(world: dict) -> dict:
-    """What the services were given, summed in Python."""
+    """What the services were given, summed in Python. A contribution is due once its terms
+    have passed (occurred_on + payment_terms_days < NOW's date)."""
     contributions = world["contributions"]
     compensated = [c for c in contributions if c[5] is not None and c[5][0] in CASH and c[5][1] > 0]
+    terms = dt.timedelta(days=world["payment_terms_days"])
+    due = [c for c in contributions if OPENED_ON + dt.timedelta(days=c[3]) + terms < NOW.date()]
+    owed = [c for c in due if c not in compensated]
+    rate = world["reference_hourly_rate"] if world["reference_hourly_rate"] is not None else Decimal("50.00")
     payments = [(c[5][0], c[5][1]) for c in contributions if c[5] is not None]
     payments += [(kind, amount) for _, kind, amount in world["unallocated"]]
     return {
@@ -126,6 +141,12 @@ def expected_totals(world: dict) -> dict:
         "works_decided": sum(1 for w in world["works"] if w[2]),
         "decisions": sum(len(w[2]) for w in world["works"]),
         "testers_revoked": sum(1 for r in world["revocations"] if r is not None),
+        "hours_due": sum((c[2] for c in due), Decimal(0)),
+        "hours_not_yet_due": sum((c[2] for c in contributions if c not in due), Decimal(0)),
+        "cash_paid_for_due_work": sum((c[5][1] for c in due if c[5] is not None and c[5][0] in CASH), Decimal(0)),
+        "owed_contributions": len(owed),
+        "owed_hours": sum((c[2] for c in owed), Decimal(0)),
+        "owed": sum((c[2] * rate for c in owed), Decimal(0)).quantize(Decimal("0.01"), ROUND_HALF_UP),
     }
 
 
@@ -168,14 +189,18 @@ def test_random_worlds_keep_every_figure_in_bounds(db, world):
     for name in MONEY:
         value = getattr(m, name)
         if value is None:
-            assert name == "effective_hourly_rate" and m.hours == 0
+            assert name == "effective_hourly_rate" and m.hours_due == 0
         else:
             assert value >= 0, (name, value)
     totals = expected_totals(world)
     assert {name: getattr(m, name) for name in totals} == totals
-    # pay_gap = max(0, fair_value − cash_paid); effective rate = cash / hours.
-    assert m.pay_gap == max(Decimal(0), m.fair_value - m.cash_paid)
-    assert (m.effective_hourly_rate is None) == (m.hours == 0)
+    # pay_gap = max(0, fair_value − cash paid for due work); effective rate = that cash / due hours.
+    assert m.pay_gap == max(Decimal(0), m.fair_value - m.cash_paid_for_due_work)
+    assert (m.effective_hourly_rate is None) == (m.hours_due == 0)
+    assert m.hours_due + m.hours_not_yet_due == m.hours
+    assert m.owed <= m.fair_value and m.owed_hours <= m.hours_due
+    assert m.unpaid_over_90_days_past_due <= m.owed_contributions
+    assert m.requested_promotion_unpaid <= m.owed_contributions
     assert m.compensated_hours <= m.hours
     assert sum(m.contributions_by_kind.values()) == m.contributions
     assert m.paid_within_terms <= m.contributions_older_than_terms <= m.contributions
@@ -202,11 +227,11 @@ rates = st.none() | st.decimals(min_value=0, max_value=100, places=2)
 counts = st.integers(0, 3)
 figures = st.fixed_dictionaries(
     {
-        "compensated_hours_share": shares,
+        "compensated_due_hours_share": shares,
         "effective_hourly_rate": rates,
         "reference_hourly_rate": rates,
         "paid_within_terms_share": shares,
-        "old_unpaid_feedback_flags": counts,
+        "unpaid_over_90_days_past_due": counts,
         "decided_within_sla_share": shares,
         "decisions_with_reason_share": shares,
         "revocations": counts,
@@ -231,7 +256,7 @@ def test_each_point_is_earned_exactly_when_its_rule_holds(figures):
         return value is not None and value >= threshold
 
     rate, reference = f["effective_hourly_rate"], f["reference_hourly_rate"]
-    fair_pay_1 = at_least(f["compensated_hours_share"], 0.5)
+    fair_pay_1 = at_least(f["compensated_due_hours_share"], 0.5)
     timely_pay_1 = at_least(f["paid_within_terms_share"], 0.8)
     fair_approval_1 = at_least(f["decided_within_sla_share"], 0.8)
     fair_access_1 = f["revocations_without_reason"] == 0
@@ -239,7 +264,7 @@ def test_each_point_is_earned_exactly_when_its_rule_holds(figures):
         ("fair pay", 1): fair_pay_1,
         ("fair pay", 2): fair_pay_1 and rate is not None and reference is not None and rate >= reference,
         ("timely pay", 1): timely_pay_1,
-        ("timely pay", 2): timely_pay_1 and f["old_unpaid_feedback_flags"] == 0,
+        ("timely pay", 2): timely_pay_1 and f["unpaid_over_90_days_past_due"] == 0,
         ("fair approval", 1): fair_approval_1,
         ("fair approval", 2): fair_approval_1 and at_least(f["decisions_with_reason_share"], 0.8),
         ("fair access", 1): fair_access_1,

@@ -141,14 +141,14 @@ def fair_launch_world() -> World:
 
 # (principle, point, earned, figure, explanation) for each of the ten points.
 FAIR_LAUNCH_SCORE = [
-    # fair pay 1: compensated_hours_share 0.5833 ≥ 0.5.
-    ("fair pay", 1, True, 0.5833, "cash paid for 58% of the hours"),
-    # fair pay 2: effective rate 17.38 < reference 40.00.
-    ("fair pay", 2, False, Decimal("17.38"), "17.38 per hour against a reference of 40.00"),
+    # fair pay 1: compensated_due_hours_share 0.6 ≥ 0.5.
+    ("fair pay", 1, True, 0.6, "cash paid for 60% of due hours"),
+    # fair pay 2: effective rate of due work 17.33 < reference 40.00.
+    ("fair pay", 2, False, Decimal("17.33"), "17.33 per hour of due work against a reference of 40.00"),
     # timely pay 1: paid_within_terms_share 0.4286 < 0.8.
     ("timely pay", 1, False, 0.4286, "43% paid within the terms"),
-    # timely pay 2: its own condition holds (no old flag), but the first point was lost.
-    ("timely pay", 2, False, 0, "Only available once the first timely pay point is earned."),
+    # timely pay 2: c7 is unpaid more than 90 days past due (and the first point was lost).
+    ("timely pay", 2, False, 1, "Only available once the first timely pay point is earned."),
     # fair approval 1: decided_within_sla_share 0.8571 ≥ 0.8.
     ("fair approval", 1, True, 0.8571, "86% decided in time"),
     # fair approval 2: decisions_with_reason_share 0.7143 < 0.8.
@@ -165,17 +165,22 @@ FAIR_LAUNCH_SCORE = [
     # clear terms 1: both definitions given.
     ("clear terms", 1, True, True, "both are defined"),
     # clear terms 2: C's requested promotion is unpaid.
-    ("clear terms", 2, False, 1, "1 requested promotion pieces are unpaid"),
+    ("clear terms", 2, False, 1, "1 requested promotion pieces are unpaid past the payment terms"),
 ]
 
 
 # Verified artists behind each basis of Fair Launch: A–G were granted access; A–E logged
-# work and received payments; A–D were paid for work (E's cash paid for nothing in
-# particular); A–E submitted works and had decisions; F and G lost access.
+# work and received payments; A–D have due work (B and E work not yet due); A–D were paid
+# for work (E's cash paid for nothing in particular), A, C and D for due work; B, C and D
+# are owed; A–E submitted works and had decisions; F and G lost access.
 FAIR_LAUNCH_BASES = {
     "testers": 7,
     "contributors": 5,
+    "due": 4,
+    "not_yet_due": 2,
     "compensated": 4,
+    "compensated_due": 3,
+    "owed": 3,
     "paid": 5,
     "submitters": 5,
     "deciders": 5,
@@ -228,12 +233,28 @@ def test_every_figure_of_a_hand_built_program(monkeypatch, arithmetic_only):
             "other_value": Decimal("225.00"),
             "cash_paid_by_currency": {"USD": Decimal("730.00")},
             "reference_hourly_rate": Decimal("40.00"),
-            # effective_hourly_rate = cash_paid / hours = 730 / 42 = 17.3809…
-            "effective_hourly_rate": Decimal("17.38"),
-            # fair_value = hours × reference rate = 42 × 40 = 1680.
-            "fair_value": Decimal("1680.00"),
-            # pay_gap = max(0, 1680 − 730) = 950.
-            "pay_gap": Decimal("950.00"),
+            # Due (occurred_on + 30 days < 2026-07-01): c1, c2, c3, c5, c6, c7, c8; not c4
+            # (due 07-20) nor c9 (due 07-01, which is today).
+            # hours_due = 10 + 5 + 8 + 3 + 1.5 + 4 + 6 = 37.5; not yet due 2 + 2.5 = 4.5.
+            "hours_due": Decimal("37.50"),
+            "hours_not_yet_due": Decimal("4.50"),
+            # Compensated due hours: c1 10, c2 5, c6 1.5, c8 6 = 22.5; 22.5 / 37.5 = 0.6.
+            "compensated_due_hours_share": 0.6,
+            # Cash allocated to due work: 400 + 100 + 60 + 90 = 650 (c4's 50 is not due yet;
+            # E's 30 paid for nothing in particular).
+            "cash_paid_for_due_work": Decimal("650.00"),
+            # effective_hourly_rate = 650 / 37.5 = 17.333…
+            "effective_hourly_rate": Decimal("17.33"),
+            # fair_value = due hours × reference rate = 37.5 × 40 = 1500.
+            "fair_value": Decimal("1500.00"),
+            # pay_gap = max(0, 1500 − 650) = 850.
+            "pay_gap": Decimal("850.00"),
+            # owed: due and without cash: c3 8 h (credits are not pay), c5 3 h, c7 4 h = 15 h
+            # × 40 = 600.
+            "owed": Decimal("600.00"),
+            "owed_by_currency": {"USD": Decimal("600.00")},
+            "owed_hours": Decimal("15.00"),
+            "owed_contributions": 3,
             # median_days_to_payment over compensated contributions: c1 10, c2 45, c4 5,
             # c6 20, c8 30 → sorted 5, 10, 20, 30, 45 → 20.
             "median_days_to_payment": 20.0,
@@ -245,6 +266,9 @@ def test_every_figure_of_a_hand_built_program(monkeypatch, arithmetic_only):
             "paid_within_terms": 3,
             # paid_within_terms_share = 3 / 7 = 0.42857…
             "paid_within_terms_share": 0.4286,
+            # Unpaid 90 days after it came due (due before 2026-04-02): c7, due 03-03. (c3 came
+            # due 05-01, c5 05-31.)
+            "unpaid_over_90_days_past_due": 1,
             # works_submitted: w1–w8.
             "works_submitted": 8,
             # Decided: w1, w2, w3, w4, w5, w8.
@@ -277,7 +301,7 @@ def test_every_figure_of_a_hand_built_program(monkeypatch, arithmetic_only):
             # Unknown notice is not notice given: G.
             "revocations_short_notice": 1,
             "mass_revocations": 0,
-            # C's promotion, requested and unpaid.
+            # C's promotion, requested and unpaid past its terms (due 05-31).
             "requested_promotion_unpaid": 1,
             # The scan at NOW: unpaid feedback c3, c5, c7 (c9 is due today); the promotion;
             # G's revocation; the overdue work.
@@ -287,8 +311,6 @@ def test_every_figure_of_a_hand_built_program(monkeypatch, arithmetic_only):
                 "uncompensated_promotion": 1,
                 "unpaid_feedback": 3,
             },
-            # Raised at NOW: none is older than 90 days.
-            "old_unpaid_feedback_flags": 0,
             "terms_defined": True,
             # fair pay 1 + fair approval 1 + clear terms 1.
             "fairness_score": 3,
@@ -362,13 +384,20 @@ def test_a_month_of_the_grid_filters_the_hand_built_program(arithmetic_only):
     assert (metrics.contributions, metrics.hours) == (2, Decimal("15.00"))
     assert (metrics.compensated_contributions, metrics.compensated_hours) == (2, Decimal("15.00"))
     assert (metrics.compensated_share, metrics.compensated_hours_share) == (1.0, 1.0)
-    # Payments in March: cash 400 (03-11) + 90 (03-17); nothing else.
+    # Cash paid in March (by the day paid): 400 (03-11) + 90 (03-17, for February's c8).
     assert (metrics.cash_paid, metrics.other_value) == (Decimal("490.00"), Decimal("0.00"))
-    # 490 / 15 = 32.666…; fair value 15 × 40 = 600; gap 600 − 490 = 110.
-    assert (metrics.effective_hourly_rate, metrics.fair_value, metrics.pay_gap) == (
-        Decimal("32.67"),
+    # Pay by the period's contributions: both are due; cash for them 400 (c1) + 100 (c2's
+    # stipend, paid in April) = 500. 500 / 15 = 33.33…; fair value 15 × 40 = 600; gap 100.
+    assert (metrics.cash_paid_for_due_work, metrics.hours_due, metrics.hours_not_yet_due) == (
+        Decimal("500.00"),
+        Decimal("15.00"),
+        Decimal("0"),
+    )
+    assert (metrics.effective_hourly_rate, metrics.fair_value, metrics.pay_gap, metrics.owed) == (
+        Decimal("33.33"),
         Decimal("600.00"),
-        Decimal("110.00"),
+        Decimal("100.00"),
+        Decimal("0.00"),
     )
     # Median days to payment: c1 10, c2 45 → 27.5.
     assert metrics.median_days_to_payment == 27.5
@@ -475,7 +504,7 @@ def test_a_program_with_no_hours_and_no_works_has_null_ratios_not_zero():
         assert (point.earned, point.figure) == (False, None)
         assert point.explanation.startswith("No data")
         assert points[first, 2].explanation == f"Only available once the first {first} point is earned."
-    assert points["fair pay", 1].explanation == "No data: no hours logged"
+    assert points["fair pay", 1].explanation == "No data: no work is past the payment terms yet"
     assert points["timely pay", 1].explanation == "No data: no contribution is older than the payment terms yet"
     assert points["fair approval", 1].explanation == "No data: no work has been decided or is overdue"
     # Fair access (nothing revoked) and clear terms (defined, no promotion) are earned.
@@ -494,7 +523,10 @@ def test_hours_only_in_the_future_terms_still_have_null_timely_pay_share():
     assert metrics.paid_within_terms_share is None
     # compensated shares do have a denominator: 0 of 5 contributions, 0 of 5 hours.
     assert (metrics.compensated_share, metrics.compensated_hours_share) == (0.0, 0.0)
-    assert metrics.effective_hourly_rate == Decimal("0.00")
+    # Pay is judged on due work, and none is due: no rate, no share, nothing owed, no gap.
+    assert (metrics.hours_due, metrics.hours_not_yet_due) == (Decimal("0"), Decimal("5.00"))
+    assert (metrics.effective_hourly_rate, metrics.compensated_due_hours_share) == (None, None)
+    assert (metrics.fair_value, metrics.pay_gap, metrics.owed) == (Decimal("0.00"), Decimal("0.00"), Decimal("0.00"))
 
 
 def test_a_program_where_no_access_was_ever_granted_has_a_null_revocation_rate():
@@ -729,6 +761,8 @@ def test_an_organization_with_two_currencies_has_money_only_by_currency(settings
         for tester in make_testers(program, 3):
             contribution = log_work(tester, on("2026-03-01"), hours="1.00")
             pay(tester, [contribution], on("2026-03-02"), amount=amount)
+            if program == euros:
+                log_work(tester, on("2026-03-01"), hours="1.00")  # due 03-31, never paid
         pay(tester, [], on("2026-03-03"), kind=Pay.CREDITS, amount="5.00")
 
     metrics = organization_metrics(organization, now=NOW)
@@ -743,13 +777,16 @@ def test_an_organization_with_two_currencies_has_money_only_by_currency(settings
         "pay_gap",
         "effective_hourly_rate",
         "reference_hourly_rate",
+        "owed",
     ):
         assert getattr(metrics, money_figure) is None, money_figure
-    # Counts and hours do pool: 6 contributions, all paid.
-    assert (metrics.hours, metrics.compensated_hours_share) == (Decimal("6.00"), 1.0)
+    # Owed only by currency: the three unpaid euro hours × 40.00; no dollar is owed.
+    assert metrics.owed_by_currency == {"EUR": Decimal("120.00")}
+    # Counts and hours do pool: 9 contributions, 6 of 9 hours paid.
+    assert (metrics.hours, metrics.compensated_hours_share) == (Decimal("9.00"), 0.6667)
     fair_pay_2 = metrics.score_breakdown[1]
     assert (fair_pay_2.principle, fair_pay_2.point, fair_pay_2.earned) == ("fair pay", 2, False)
-    assert fair_pay_2.explanation == "No data: no hours logged, or several currencies"
+    assert fair_pay_2.explanation == "No data: no work is past the payment terms yet, or several currencies"
 
 
 def test_platform_metrics_pool_every_listed_program(arithmetic_only):

@@ -111,25 +111,25 @@ def test_the_fair_world_earns_all_ten_points_each_with_its_figure():
 
     assert result.fairness_score == 10
     assert [p.rule for p in result.score_breakdown] == [
-        "Cash was paid for at least 50% of the hours given",
-        "The effective hourly rate is at least the reference rate",
+        "Cash was paid for at least 50% of the hours of due work",
+        "The effective hourly rate of due work is at least the reference rate",
         "At least 80% of contributions past the payment terms were paid within them",
-        "No unpaid-feedback flag has been open for more than 90 days",
+        "No contribution is still unpaid 90 days after it came due",
         "At least 80% of works were decided within the approval promise",
         "At least 80% of decisions gave a reason",
         "No tester's access was revoked without a stated reason",
         "No mass revocation, and every revocation gave at least 7 days' notice",
         "The program defines both 'responsible use' and 'confidential content'",
-        "No promotion the program requested went unpaid",
+        "No promotion the program requested is unpaid once due",
     ]
     assert [(p.principle, p.point, p.earned, p.figure, p.explanation) for p in result.score_breakdown] == [
         # 10 of 10 hours paid in cash.
-        ("fair pay", 1, True, 1.0, "cash paid for 100% of the hours"),
+        ("fair pay", 1, True, 1.0, "cash paid for 100% of due hours"),
         # 5 × 80 / 10 h = 40.00: exactly the reference earns.
-        ("fair pay", 2, True, Decimal("40.00"), "40.00 per hour against a reference of 40.00"),
+        ("fair pay", 2, True, Decimal("40.00"), "40.00 per hour of due work against a reference of 40.00"),
         # All 5 paid on 03-10, due 03-31.
         ("timely pay", 1, True, 1.0, "100% paid within the terms"),
-        ("timely pay", 2, True, 0, "0 unpaid-feedback flags open for more than 90 days"),
+        ("timely pay", 2, True, 0, "0 contributions still unpaid more than 90 days after they came due"),
         # All 5 decided after a day, with a reason.
         ("fair approval", 1, True, 1.0, "100% decided in time"),
         ("fair approval", 2, True, 1.0, "100% of decisions gave a reason"),
@@ -142,11 +142,29 @@ def test_the_fair_world_earns_all_ten_points_each_with_its_figure():
             "0 mass revocations; 0 revocations with less than 7 days' notice (or none stated)",
         ),
         ("clear terms", 1, True, True, "both are defined"),
-        ("clear terms", 2, True, 0, "0 requested promotion pieces are unpaid"),
+        ("clear terms", 2, True, 0, "0 requested promotion pieces are unpaid past the payment terms"),
     ]
 
 
 # -- fair pay --------------------------------------------------------------------------
+
+
+def test_a_program_paying_its_rate_within_its_terms_scores_fair_while_work_is_not_yet_due():
+    # The fair world, plus 3 h from each tester on 06-20 (due 07-20), not paid yet: that work
+    # counts neither for nor against the program.
+    world = fair_world()
+    for tester in world.testers:
+        log_work(tester, on("2026-06-20"), hours="3.00")
+
+    result = metrics(world)
+
+    assert result.fairness_score == 10
+    # Due work: 5 × 2 h, paid 5 × 80 = 400 → 40.00/h; fair value 10 × 40 = 400; gap 0.
+    assert (result.hours_due, result.hours_not_yet_due) == (Decimal("10.00"), Decimal("15.00"))
+    assert (result.compensated_due_hours_share, result.effective_hourly_rate) == (1.0, Decimal("40.00"))
+    assert (result.fair_value, result.pay_gap, result.owed) == (Decimal("400.00"), Decimal("0.00"), Decimal("0.00"))
+    # The share of all hours paid for still tells how much is unpaid so far: 10 of 25.
+    assert result.compensated_hours_share == 0.4
 
 
 def test_fair_pay_1_is_earned_when_cash_paid_for_exactly_half_of_the_hours():
@@ -180,7 +198,7 @@ def test_fair_pay_1_counts_only_cash_not_credits():
 
     first = point(world, "fair pay", 1)
 
-    assert (first.earned, first.figure, first.explanation) == (False, 0.4, "cash paid for 40% of the hours")
+    assert (first.earned, first.figure, first.explanation) == (False, 0.4, "cash paid for 40% of due hours")
 
 
 def test_fair_pay_2_is_lost_below_the_reference_rate():
@@ -190,7 +208,7 @@ def test_fair_pay_2_is_lost_below_the_reference_rate():
     second = point(world, "fair pay", 2)
 
     assert (second.earned, second.figure) == (False, Decimal("39.50"))
-    assert second.explanation == "39.50 per hour against a reference of 40.00"
+    assert second.explanation == "39.50 per hour of due work against a reference of 40.00"
 
 
 def test_fair_pay_2_is_judged_on_the_rate_as_published_to_the_cent():
@@ -210,7 +228,7 @@ def test_fair_pay_2_uses_the_platform_rate_when_the_program_has_none(settings):
     second = point(world, "fair pay", 2)
 
     assert (second.earned, second.figure) == (False, Decimal("40.00"))
-    assert second.explanation == "40.00 per hour against a reference of 50.00"
+    assert second.explanation == "40.00 per hour of due work against a reference of 50.00"
 
 
 # -- timely pay ------------------------------------------------------------------------
@@ -236,41 +254,40 @@ def test_timely_pay_1_is_lost_below_four_in_five_and_then_timely_pay_2_is_not_av
     assert (second.earned, second.explanation) == (False, only_available_after_first("timely pay"))
 
 
-def old_unpaid_flag(world: World, raised_days_ago: int, *, resolved: bool = False) -> Flag:
-    raised_at = NOW - dt.timedelta(days=raised_days_ago)
-    return Flag.objects.create(
-        kind=Flag.Kind.UNPAID_FEEDBACK,
-        severity=Flag.Severity.MEDIUM,
-        program=world.program,
-        subject_key=f"contribution:{world.contributions[0].pk}",
-        message="2.00 h of work unpaid.",
-        raised_at=raised_at,
-        resolved_at=raised_at + DAY if resolved else None,
-    )
-
-
-def test_timely_pay_2_is_lost_with_an_unpaid_feedback_flag_open_for_91_days():
-    # timely pay 2: no open unpaid_feedback flag older than 90 days.
+def test_timely_pay_2_is_lost_with_work_unpaid_91_days_past_due_even_before_any_scan():
+    # timely pay 2: no contribution still unpaid 90 days after it came due. Logged 03-02, due
+    # 04-01 (terms 30 days): on 07-01 it is 91 days past due. No scan has run: the age is
+    # counted from the due date, not from when a scan raised a flag.
     world = fair_world()
-    old_unpaid_flag(world, 91)
+    log_work(world.testers[0], on("2026-03-02"), hours="2.00")
+    assert not Flag.objects.exists()
 
     second = point(world, "timely pay", 2)
 
     assert (second.earned, second.figure) == (False, 1)
-    assert second.explanation == "1 unpaid-feedback flags open for more than 90 days"
+    assert second.explanation == "1 contributions still unpaid more than 90 days after they came due"
+    # 5 of 6 due contributions were paid within the terms: the first point holds.
     assert point(world, "timely pay", 1).earned
 
 
-def test_timely_pay_2_is_kept_with_a_flag_open_for_90_days_or_one_resolved():
-    # timely pay 2: "older than 90 days" and "open": exactly 90 days is not older; a resolved flag is not open.
+def test_timely_pay_2_is_kept_with_work_exactly_90_days_past_due_whatever_a_flag_says():
+    # "More than 90 days": logged 03-03, due 04-02, it is 90 days past due on 07-01: not yet
+    # too old. An unpaid-feedback flag on it, raised 200 days ago (say, by a scan with a
+    # wrong clock), changes nothing: the age is counted from the due date.
     world = fair_world()
-    old_unpaid_flag(world, 90)
-    old_unpaid_flag(world, 200, resolved=True)
+    unpaid = log_work(world.testers[0], on("2026-03-03"), hours="1.00")
+    Flag.objects.create(
+        kind=Flag.Kind.UNPAID_FEEDBACK,
+        severity=Flag.Severity.MEDIUM,
+        program=world.program,
+        subject_key=f"contribution:{unpaid.pk}",
+        message="1.00 h of work unpaid.",
+        raised_at=NOW - 200 * DAY,
+    )
 
     second = point(world, "timely pay", 2)
 
     assert (second.earned, second.figure) == (True, 0)
-    assert metrics(world).open_flags == {"unpaid_feedback": 1}
 
 
 # -- fair approval ---------------------------------------------------------------------
@@ -405,15 +422,33 @@ def test_clear_terms_1_is_lost_when_a_term_is_not_defined_and_then_clear_terms_2
     assert second.explanation == only_available_after_first("clear terms")
 
 
-def test_clear_terms_2_is_lost_when_a_requested_promotion_is_unpaid():
-    # clear terms 2: no uncompensated promotion the program requested.
+def test_clear_terms_2_is_lost_when_a_requested_promotion_is_unpaid_once_due():
+    # clear terms 2: no requested promotion unpaid once due. Logged 05-31, due 06-30 < 07-01.
+    world = fair_world()
+    log_work(world.testers[0], on("2026-05-31"), kind=Contribution.Kind.PROMOTION, requested_by_program=True)
+
+    result = metrics(world)
+    second = result.score_breakdown[9]
+
+    assert (second.principle, second.point, second.earned, second.figure) == ("clear terms", 2, False, 1)
+    assert second.explanation == "1 requested promotion pieces are unpaid past the payment terms"
+    # The promotion is one contribution owed for: counted once, not once per rule it breaks.
+    assert (result.owed_contributions, result.owed_hours, result.owed) == (1, Decimal("2.00"), Decimal("80.00"))
+
+
+def test_clear_terms_2_is_kept_while_a_requested_promotion_is_not_yet_due():
+    # Logged the day before (06-30): due 07-30; judged neither for nor against the program.
     world = fair_world()
     log_work(world.testers[0], on("2026-06-30"), kind=Contribution.Kind.PROMOTION, requested_by_program=True)
 
-    second = point(world, "clear terms", 2)
+    result = metrics(world)
 
-    assert (second.earned, second.figure) == (False, 1)
-    assert second.explanation == "1 requested promotion pieces are unpaid"
+    assert result.fairness_score == 10
+    assert (result.requested_promotion_unpaid, result.hours_not_yet_due, result.owed) == (
+        0,
+        Decimal("2.00"),
+        Decimal("0.00"),
+    )
 
 
 def test_clear_terms_2_is_kept_when_the_requested_promotion_is_paid_or_was_not_requested():

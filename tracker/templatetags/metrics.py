@@ -145,8 +145,16 @@ FORMATS = {
     "other_value": money,
     "reference_hourly_rate": rate,
     "effective_hourly_rate": rate,
+    "hours_due": hours,
+    "hours_not_yet_due": hours,
+    "compensated_due_hours_share": share,
+    "cash_paid_for_due_work": money,
     "fair_value": money,
     "pay_gap": money,
+    "owed": money,
+    "owed_hours": hours,
+    "owed_contributions": count,
+    "unpaid_over_90_days_past_due": count,
     "median_days_to_payment": days,
     "contributions_older_than_terms": count,
     "paid_within_terms": count,
@@ -168,7 +176,6 @@ FORMATS = {
     "revocations_short_notice": count,
     "mass_revocations": count,
     "requested_promotion_unpaid": count,
-    "old_unpaid_feedback_flags": count,
 }
 MONEY = {money, rate}
 
