@@ -1,10 +1,11 @@
 """REST API for artists: sign-up and API tokens, submitted works and the decisions on
-them, and the download of everything the tracker holds about the artist."""
+them, the artist's enrollments with what each program owes them, and the download of
+everything the tracker holds about the artist."""
 
 from django.db import transaction
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -19,7 +20,9 @@ from artists.exports import artist_records
 from artists.models import ApprovalDecision, Work
 from config.api import ArtistRecordsViewSet, IsArtist, RejectUnknownFieldsMixin, service_errors
 from config.auth import current_artist
-from programs.api import EnrollmentProgramField
+from feedback.owed import RATE_DEFAULT, RATE_FROM_PROGRAM, with_owed
+from programs.api import EnrollmentProgramField, EnrollmentViewSet
+from programs.serializers import EnrollmentSerializer
 
 # Sign-up and tokens.
 
@@ -160,6 +163,57 @@ class WorkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ArtistRecord
         with service_errors():
             decision = services.record_decision(work=work, **serializer.validated_data)
         return Response(self.get_serializer(decision).data, status=status.HTTP_201_CREATED)
+
+
+# Enrollments, with what each program owes.
+
+
+def _money(help_text: str) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True, help_text=help_text)
+
+
+# The enrollment of programs.serializers with the owed figures of feedback.owed, under the
+# same schema name: /api/v1/me/enrollments/ is served by LedgerEnrollmentViewSet below.
+@extend_schema_serializer(component_name="Enrollment")
+class LedgerEnrollmentSerializer(EnrollmentSerializer):
+    owed = _money(
+        "What the program owes you today: hours_due_unpaid × owed_rate, rounded to cents, in owed_currency. "
+        "0.00 when nothing is owed."
+    )
+    owed_currency = serializers.CharField(read_only=True, help_text="The program's currency (ISO 4217).")
+    owed_rate = _money("The hourly rate owed is counted at, in owed_currency.")
+    owed_rate_source = serializers.ChoiceField(
+        choices=[(RATE_FROM_PROGRAM, "The program's own rate"), (RATE_DEFAULT, "The tracker's default rate")],
+        read_only=True,
+        help_text="Where owed_rate comes from: program (the reference hourly rate the program published) or "
+        "default (the tracker's FAIR_HOURLY_RATE, as the program published none).",
+    )
+    hours_due_unpaid = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        read_only=True,
+        help_text="Hours of your work that is due (the payment terms passed since it occurred) with no cash "
+        "or stipend allocated to it. Credits, free access and gifts are not pay.",
+    )
+    due_unpaid_contributions = serializers.IntegerField(
+        read_only=True, help_text="How many contributions those hours are."
+    )
+    hours_not_yet_due = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        read_only=True,
+        help_text="Hours of unpaid work still within the program's payment terms: not owed yet.",
+    )
+
+
+class LedgerEnrollmentViewSet(EnrollmentViewSet):
+    """The programs the artist tested, with their access and what each owes them today for
+    due, unpaid work at its reference hourly rate."""
+
+    serializer_class = LedgerEnrollmentSerializer
+
+    def get_queryset(self):
+        return with_owed(super().get_queryset())
 
 
 # Export.

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from artists.models import ApprovalDecision, Artist, Work
 from feedback.models import Compensation, CompensationAllocation, Contribution
+from feedback.owed import with_owed
 from programs.models import AccessEvent, Enrollment
 
 TABLES = {
@@ -29,7 +30,21 @@ TABLES = {
         "email",
         "joined_at",
     ],
-    "enrollments": ["id", "program", "program_name", "granted_on", "status"],
+    # The owed columns are what each program owes on the day of the export (feedback.owed).
+    "enrollments": [
+        "id",
+        "program",
+        "program_name",
+        "granted_on",
+        "status",
+        "owed",
+        "owed_currency",
+        "owed_rate",
+        "owed_rate_source",
+        "hours_due_unpaid",
+        "due_unpaid_contributions",
+        "hours_not_yet_due",
+    ],
     "access_events": ["enrollment", "program", "kind", "occurred_at", "reason", "notice_days"],
     "contributions": [
         "id",
@@ -63,7 +78,9 @@ def _row(table: str, **values) -> dict:
 def artist_records(artist: Artist) -> dict[str, list[dict]]:
     """All of an artist's records, table by table, in a fixed small number of queries."""
     user = artist.user
-    enrollments = list(Enrollment.objects.filter(artist=artist).select_related("program").order_by("program__slug"))
+    enrollments = list(
+        with_owed(Enrollment.objects.filter(artist=artist).select_related("program")).order_by("program__slug")
+    )
     events = AccessEvent.objects.filter(enrollment__artist=artist).select_related("enrollment__program")
     contributions = Contribution.objects.filter(enrollment__artist=artist).select_related("enrollment__program")
     works = Work.objects.filter(enrollment__artist=artist).select_related("enrollment__program")
@@ -96,6 +113,13 @@ def artist_records(artist: Artist) -> dict[str, list[dict]]:
                 program_name=e.program.name,
                 granted_on=e.granted_on,
                 status=e.status,
+                owed=e.owed,
+                owed_currency=e.owed_currency,
+                owed_rate=e.owed_rate,
+                owed_rate_source=e.owed_rate_source,
+                hours_due_unpaid=e.hours_due_unpaid,
+                due_unpaid_contributions=e.due_unpaid_contributions,
+                hours_not_yet_due=e.hours_not_yet_due,
             )
             for e in enrollments
         ],

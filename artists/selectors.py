@@ -13,6 +13,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from artists.models import Work
 from feedback.models import Compensation, Contribution
+from feedback.owed import Owed, owed_by_currency, owed_of, with_owed
 from feedback.selectors import CASH_KINDS, ZERO, is_compensated, sum_or_zero
 from programs.models import AccessEvent, Enrollment, Program
 from programs.selectors import enrollments_of
@@ -36,6 +37,8 @@ class ProgramTotals:
     unpaid_hours: Decimal = ZERO
     works: int = 0
     pending_works: int = 0
+    # What the program owes for due, unpaid work (feedback.owed).
+    owed: Owed | None = None
 
     @property
     def program(self) -> Program:
@@ -54,18 +57,38 @@ class LedgerSummary:
     pending_works: int = 0
     cash_paid_by_currency: dict[str, Decimal] = field(default_factory=dict)
     other_value_by_currency: dict[str, Decimal] = field(default_factory=dict)
+    # Owed for due, unpaid work at each program's reference rate, per currency.
+    owed_by_currency: dict[str, Decimal] = field(default_factory=dict)
+    hours_due_unpaid: Decimal = ZERO
+    hours_not_yet_due: Decimal = ZERO
+
+    @property
+    def owed_programs(self) -> list[ProgramTotals]:
+        """The programs with due, unpaid work or work not yet due: the lines of the owed help text."""
+        return [row for row in self.programs if row.owed.hours_due_unpaid or row.owed.hours_not_yet_due]
+
+    @property
+    def uses_default_rate(self) -> bool:
+        """Some of what is owed is counted at the default rate (a program published none)."""
+        return any(row.owed.amount and not row.owed.rate_is_the_programs for row in self.programs)
 
 
-def program_totals(artist, enrollments: QuerySet[Enrollment] | None = None) -> list[ProgramTotals]:
+def program_totals(
+    artist, enrollments: QuerySet[Enrollment] | None = None, *, today: dt.date | None = None
+) -> list[ProgramTotals]:
     """Totals for each of the artist's programs (or the given ones of them), ordered by
-    program name, in four queries however many programs there are."""
+    program name, in four queries however many programs there are; what each owes is
+    counted as of `today` (default: today)."""
     enrollments = enrollments_of(artist) if enrollments is None else enrollments.filter(artist=artist)
     latest_event = AccessEvent.objects.filter(enrollment=OuterRef("pk")).order_by("-occurred_at", "-id")
+    enrollments = enrollments.select_related("program__organization").annotate(
+        status_since=Subquery(latest_event.values("occurred_at")[:1])
+    )
     rows = {
-        enrollment.pk: ProgramTotals(enrollment=enrollment, status_since=enrollment.status_since)
-        for enrollment in enrollments.select_related("program__organization")
-        .annotate(status_since=Subquery(latest_event.values("occurred_at")[:1]))
-        .order_by("program__name", "id")
+        enrollment.pk: ProgramTotals(
+            enrollment=enrollment, status_since=enrollment.status_since, owed=owed_of(enrollment)
+        )
+        for enrollment in with_owed(enrollments, today=today).order_by("program__name", "id")
     }
     if not rows:
         return []
@@ -106,11 +129,13 @@ def program_totals(artist, enrollments: QuerySet[Enrollment] | None = None) -> l
     return list(rows.values())
 
 
-def ledger_summary(artist) -> LedgerSummary:
+def ledger_summary(artist, *, today: dt.date | None = None) -> LedgerSummary:
     """The /me/ page: each program's totals and the sums across them."""
-    programs = program_totals(artist)
-    summary = LedgerSummary(programs=programs)
+    programs = program_totals(artist, today=today)
+    summary = LedgerSummary(programs=programs, owed_by_currency=owed_by_currency(row.owed for row in programs))
     for row in programs:
+        summary.hours_due_unpaid += row.owed.hours_due_unpaid
+        summary.hours_not_yet_due += row.owed.hours_not_yet_due
         summary.contributions += row.contributions
         summary.hours += row.hours
         summary.unpaid_contributions += row.unpaid_contributions

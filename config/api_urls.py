@@ -4,11 +4,10 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from artists.api import ExportView, SignUpView, TokenView, WorkViewSet
+from artists.api import ExportView, LedgerEnrollmentViewSet, SignUpView, TokenView, WorkViewSet
 from config.api import NotFoundView
 from feedback.api import CompensationViewSet, ContributionViewSet
 from programs.api import (
-    EnrollmentViewSet,
     EvidenceFileView,
     OrganizationViewSet,
     ProgramProposalView,
@@ -29,7 +28,8 @@ from tracker.api import (
 router = DefaultRouter()
 router.register("programs", ProgramViewSet, basename="program")
 router.register("organizations", OrganizationViewSet, basename="organization")
-router.register("me/enrollments", EnrollmentViewSet, basename="my-enrollment")
+# programs' enrollments with what each program owes (feedback.owed), added by artists.
+router.register("me/enrollments", LedgerEnrollmentViewSet, basename="my-enrollment")
 router.register("enrollments", ReviewViewSet, basename="review-enrollment")
 router.register("me/contributions", ContributionViewSet, basename="my-contribution")
 router.register("me/works", WorkViewSet, basename="my-work")

@@ -156,6 +156,9 @@ class EnrollmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Artist
                 granted_on=serializer.validated_data.get("granted_on"),
                 recorded_by=request.user,
             )
+        # Answer with the row as the list shows it, whatever the queryset adds to it
+        # (artists.api adds what each program owes).
+        enrollment = self.get_queryset().get(pk=enrollment.pk)
         return Response(self.get_serializer(enrollment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={201: AccessEventSerializer})

@@ -1,6 +1,7 @@
 """The artist's enrollments and the access changes they record."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -18,7 +19,8 @@ def writes() -> tuple[int, int]:
     return Enrollment.objects.count(), AccessEvent.objects.count()
 
 
-def test_enrolling_in_a_listed_program_grants_access(artist_api, artist, program):
+def test_enrolling_in_a_listed_program_grants_access(artist_api, artist, program, settings):
+    settings.FAIR_HOURLY_RATE = Decimal("50.00")
     granted_on = program.opened_on + dt.timedelta(days=3)
 
     response = artist_api.post(URL, {"program": program.slug, "granted_on": str(granted_on)}, format="json")
@@ -33,6 +35,14 @@ def test_enrolling_in_a_listed_program_grants_access(artist_api, artist, program
         # A new enrollment counts in no public figure until a reviewer has seen evidence.
         "verification": "unverified",
         "verification_reason": "",
+        # Nothing logged yet, so nothing owed; the factory's program published no rate.
+        "owed": "0.00",
+        "owed_currency": "USD",
+        "owed_rate": "50.00",
+        "owed_rate_source": "default",
+        "hours_due_unpaid": "0.00",
+        "due_unpaid_contributions": 0,
+        "hours_not_yet_due": "0.00",
     }
     assert enrollment.access_events.get().recorded_by == artist.user
 

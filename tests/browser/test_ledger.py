@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -102,3 +103,55 @@ def test_an_advocate_is_told_the_ledger_is_for_artists(page, screenshot):
     screenshot("ledger-not-an-artist")
     page.get_by_role("button", name="log out and sign up").click()
     expect(page.get_by_role("heading", name="Sign up as an artist")).to_be_visible()
+
+
+def test_an_artist_sees_what_each_program_owes_on_the_ledger(page, screenshot, settings):
+    """Moving Pictures (USD, 60.00/h, pays within 14 days): 12.5 h done 30 days ago and 8 h done
+    20 days ago are due and unpaid, 2 h done 5 days ago is not yet due: 20.5 h × 60.00 = 1,230.00 USD.
+    Still Frames (EUR, no published rate: the default 45.50/h, pays within 30 days): 3 h done
+    40 days ago: 136.50 EUR. The two are never added together."""
+    settings.FAIR_HOURLY_RATE = Decimal("45.50")
+    today = timezone.localdate()
+    artist = factories.ArtistFactory(handle="mira_paints", user__username="mira")
+    pictures = factories.ProgramFactory(
+        name="Moving Pictures Preview",
+        organization__name="Frontier Labs",
+        currency="USD",
+        reference_hourly_rate=Decimal("60.00"),
+        payment_terms_days=14,
+    )
+    frames = factories.ProgramFactory(
+        name="Still Frames", organization__name="Pixel Works", currency="EUR", payment_terms_days=30
+    )
+    in_pictures = factories.EnrollmentFactory(artist=artist, program=pictures, granted_on=today - dt.timedelta(60))
+    in_frames = factories.EnrollmentFactory(artist=artist, program=frames, granted_on=today - dt.timedelta(60))
+    for enrollment, hours, ago in ((in_pictures, "12.5", 30), (in_pictures, "8", 20), (in_pictures, "2", 5)):
+        factories.ContributionFactory(
+            enrollment=enrollment, hours_spent=Decimal(hours), occurred_on=today - dt.timedelta(ago)
+        )
+    factories.ContributionFactory(enrollment=in_frames, hours_spent=Decimal("3"), occurred_on=today - dt.timedelta(40))
+
+    page.goto("/accounts/login/?next=/me/")
+    page.get_by_label("Username").fill("mira")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Log in").click()
+
+    owed = page.get_by_role("heading", name="Owed to you at each program’s own rate")
+    expect(owed).to_be_visible()
+    expect(owed).to_contain_text("1,230.00 USD · 136.50 EUR")
+    help_text = page.locator(".owed-help")
+    expect(help_text).to_contain_text(
+        "Moving Pictures Preview: 20.50 h of due, unpaid work × 60.00 USD/h, the program’s published rate; "
+        "2 h are not yet due (the program promises payment within 14 days)."
+    )
+    expect(help_text).to_contain_text(
+        "Still Frames: 3 h of due, unpaid work × 45.50 EUR/h, the tracker’s default rate (the program published none)."
+    )
+    row = page.get_by_role("row").filter(has_text="Moving Pictures Preview")
+    expect(row.get_by_role("cell").nth(6)).to_contain_text("1,230.00 USD")
+    screenshot("owed-ledger")
+    page.screenshot(path="/tmp/owed-ledger.png", full_page=True)
+
+    page.get_by_role("link", name="Moving Pictures Preview").first.click()
+    expect(page.get_by_role("heading", name="Owed to you at the program’s own rate")).to_contain_text("1,230.00 USD")
+    screenshot("owed-program")
