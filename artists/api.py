@@ -198,7 +198,7 @@ class LedgerEnrollmentSerializer(EnrollmentSerializer):
     due_unpaid_contributions = serializers.IntegerField(
         read_only=True, help_text="How many contributions those hours are."
     )
-    hours_not_yet_due = serializers.DecimalField(
+    unpaid_hours_not_yet_due = serializers.DecimalField(
         max_digits=12,
         decimal_places=2,
         read_only=True,

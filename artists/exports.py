@@ -43,7 +43,7 @@ TABLES = {
         "owed_rate_source",
         "hours_due_unpaid",
         "due_unpaid_contributions",
-        "hours_not_yet_due",
+        "unpaid_hours_not_yet_due",
     ],
     "access_events": ["enrollment", "program", "kind", "occurred_at", "reason", "notice_days"],
     "contributions": [
@@ -119,7 +119,7 @@ def artist_records(artist: Artist) -> dict[str, list[dict]]:
                 owed_rate_source=e.owed_rate_source,
                 hours_due_unpaid=e.hours_due_unpaid,
                 due_unpaid_contributions=e.due_unpaid_contributions,
-                hours_not_yet_due=e.hours_not_yet_due,
+                unpaid_hours_not_yet_due=e.unpaid_hours_not_yet_due,
             )
             for e in enrollments
         ],

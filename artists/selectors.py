@@ -60,12 +60,12 @@ class LedgerSummary:
     # Owed for due, unpaid work at each program's reference rate, per currency.
     owed_by_currency: dict[str, Decimal] = field(default_factory=dict)
     hours_due_unpaid: Decimal = ZERO
-    hours_not_yet_due: Decimal = ZERO
+    unpaid_hours_not_yet_due: Decimal = ZERO
 
     @property
     def owed_programs(self) -> list[ProgramTotals]:
         """The programs with due, unpaid work or work not yet due: the lines of the owed help text."""
-        return [row for row in self.programs if row.owed.hours_due_unpaid or row.owed.hours_not_yet_due]
+        return [row for row in self.programs if row.owed.hours_due_unpaid or row.owed.unpaid_hours_not_yet_due]
 
     @property
     def uses_default_rate(self) -> bool:
@@ -135,7 +135,7 @@ def ledger_summary(artist, *, today: dt.date | None = None) -> LedgerSummary:
     summary = LedgerSummary(programs=programs, owed_by_currency=owed_by_currency(row.owed for row in programs))
     for row in programs:
         summary.hours_due_unpaid += row.owed.hours_due_unpaid
-        summary.hours_not_yet_due += row.owed.hours_not_yet_due
+        summary.unpaid_hours_not_yet_due += row.owed.unpaid_hours_not_yet_due
         summary.contributions += row.contributions
         summary.hours += row.hours
         summary.unpaid_contributions += row.unpaid_contributions

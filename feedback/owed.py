@@ -75,7 +75,7 @@ def _aggregate(contributions: QuerySet[Contribution], aggregate, output_field, n
 
 def with_owed(enrollments: QuerySet[Enrollment], *, today: dt.date | None = None) -> QuerySet[Enrollment]:
     """The enrollments, each annotated with what its program owes as of `today` (default:
-    today): `due_unpaid_contributions`, `hours_due_unpaid`, `hours_not_yet_due`,
+    today): `due_unpaid_contributions`, `hours_due_unpaid`, `unpaid_hours_not_yet_due`,
     `owed_rate`, `owed_rate_source` (`program` or `default`), `owed_currency` and `owed`."""
     today = timezone.localdate() if today is None else today
     due, not_yet_due = _unpaid_contributions(today, due=True), _unpaid_contributions(today, due=False)
@@ -84,7 +84,7 @@ def with_owed(enrollments: QuerySet[Enrollment], *, today: dt.date | None = None
     return enrollments.annotate(
         due_unpaid_contributions=_aggregate(due, Count("id"), IntegerField(), 0),
         hours_due_unpaid=hours_due,
-        hours_not_yet_due=_aggregate(not_yet_due, Sum("hours_spent"), HOURS, NO_HOURS),
+        unpaid_hours_not_yet_due=_aggregate(not_yet_due, Sum("hours_spent"), HOURS, NO_HOURS),
         owed_rate=rate,
         owed_rate_source=Case(
             When(program__reference_hourly_rate__isnull=True, then=Value(RATE_DEFAULT)),
@@ -107,7 +107,7 @@ class Owed:
     payment_terms_days: int
     due_unpaid_contributions: int = 0
     hours_due_unpaid: Decimal = ZERO
-    hours_not_yet_due: Decimal = ZERO
+    unpaid_hours_not_yet_due: Decimal = ZERO
     amount: Decimal = ZERO
 
     @property
@@ -124,7 +124,7 @@ def owed_of(enrollment: Enrollment) -> Owed:
         payment_terms_days=enrollment.program.payment_terms_days,
         due_unpaid_contributions=enrollment.due_unpaid_contributions,
         hours_due_unpaid=enrollment.hours_due_unpaid,
-        hours_not_yet_due=enrollment.hours_not_yet_due,
+        unpaid_hours_not_yet_due=enrollment.unpaid_hours_not_yet_due,
         amount=enrollment.owed,
     )
 

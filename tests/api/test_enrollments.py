@@ -42,7 +42,7 @@ def test_enrolling_in_a_listed_program_grants_access(artist_api, artist, program
         "owed_rate_source": "default",
         "hours_due_unpaid": "0.00",
         "due_unpaid_contributions": 0,
-        "hours_not_yet_due": "0.00",
+        "unpaid_hours_not_yet_due": "0.00",
     }
     assert enrollment.access_events.get().recorded_by == artist.user
 

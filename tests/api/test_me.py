@@ -176,7 +176,7 @@ OWED_FIELDS = (
     "owed_rate_source",
     "hours_due_unpaid",
     "due_unpaid_contributions",
-    "hours_not_yet_due",
+    "unpaid_hours_not_yet_due",
 )
 
 
@@ -243,7 +243,7 @@ def test_my_enrollments_say_what_each_program_owes(artist_api, owing_world):
         "owed_rate_source": "program",
         "hours_due_unpaid": "5.00",
         "due_unpaid_contributions": 3,
-        "hours_not_yet_due": "1.00",
+        "unpaid_hours_not_yet_due": "1.00",
     }
     assert owed_part(items[1]) == {
         "owed": "91.00",
@@ -252,7 +252,7 @@ def test_my_enrollments_say_what_each_program_owes(artist_api, owing_world):
         "owed_rate_source": "default",
         "hours_due_unpaid": "2.00",
         "due_unpaid_contributions": 1,
-        "hours_not_yet_due": "0.00",
+        "unpaid_hours_not_yet_due": "0.00",
     }
 
 

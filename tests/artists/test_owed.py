@@ -111,7 +111,7 @@ def test_due_unpaid_work_is_owed_at_the_programs_own_rate(world):
     assert owed.currency == "USD"
     assert (owed.rate, owed.rate_source, owed.rate_is_the_programs) == (Decimal("60.00"), "program", True)
     assert (owed.due_unpaid_contributions, owed.hours_due_unpaid) == (4, Decimal("7.5"))
-    assert owed.hours_not_yet_due == Decimal("5")
+    assert owed.unpaid_hours_not_yet_due == Decimal("5")
     assert owed.amount == Decimal("450.00")
     assert owed.payment_terms_days == 14
 
@@ -143,7 +143,7 @@ def test_work_is_due_the_day_after_its_payment_terms_end(me, ago, due):
 
     owed = owed_for(enrollment)
 
-    assert (owed.hours_due_unpaid, owed.hours_not_yet_due, owed.amount) == (
+    assert (owed.hours_due_unpaid, owed.unpaid_hours_not_yet_due, owed.amount) == (
         (Decimal("2"), Decimal("0"), Decimal("20.00")) if due else (Decimal("0"), Decimal("2"), Decimal("0"))
     )
 
@@ -154,7 +154,7 @@ def test_the_day_counted_from_can_be_given(world):
     # A week later, the 1 h (due_on today) and nothing else of the 4 h (due in 9 days) is due.
     later = owed_for(in_pictures, today=timezone.localdate() + dt.timedelta(days=7))
 
-    assert (later.hours_due_unpaid, later.hours_not_yet_due) == (Decimal("8.5"), Decimal("4"))
+    assert (later.hours_due_unpaid, later.unpaid_hours_not_yet_due) == (Decimal("8.5"), Decimal("4"))
     assert later.amount == Decimal("510.00")
 
 
@@ -162,7 +162,7 @@ def test_the_ledger_keeps_currencies_apart_and_counts_no_one_elses_work(world):
     summary = ledger_summary(world[0].artist)
 
     assert summary.owed_by_currency == {"USD": Decimal("450.00"), "EUR": Decimal("100.03")}
-    assert (summary.hours_due_unpaid, summary.hours_not_yet_due) == (Decimal("10"), Decimal("5"))
+    assert (summary.hours_due_unpaid, summary.unpaid_hours_not_yet_due) == (Decimal("10"), Decimal("5"))
     assert summary.uses_default_rate
     assert [row.program.name for row in summary.owed_programs] == ["Moving Pictures", "Still Frames"]
 
@@ -311,10 +311,7 @@ def test_the_exported_enrollments_carry_the_owed_columns(client, me, world):
         },
     }
     pictures = next(row for row in rows if row["id"] == str(in_pictures.pk))
-    assert (pictures["hours_due_unpaid"], pictures["due_unpaid_contributions"], pictures["hours_not_yet_due"]) == (
-        "7.50",
-        "4",
-        "5.00",
-    )
+    columns = ("hours_due_unpaid", "due_unpaid_contributions", "unpaid_hours_not_yet_due")
+    assert tuple(pictures[column] for column in columns) == ("7.50", "4", "5.00")
     contributions = archive.read("contributions.csv").decode().splitlines()[0]
     assert contributions == "id,program,kind,title,description,hours_spent,occurred_on,requested_by_program"
