@@ -198,7 +198,9 @@ FAIR = ProgramSpec(
     description="A paid residency: artists test Brightwater's image tools and are paid by the hour every week.",
     opened_days_ago=200,
     testers=60,
-    fates={"left": 0.04},
+    # Enough testers leave (with a reason and two weeks' notice) for the revocation figures,
+    # and so the score, to be public: with two, they would be withheld (docs/privacy.md).
+    fates={"left": 0.12},
     kinds={
         Kind.FEEDBACK_SESSION: 30,
         Kind.BUG_REPORT: 20,
