@@ -35,7 +35,7 @@ from config.renderers import PAGE_FIELDS, StrictPagination
 from programs.models import Program
 from programs.selectors import listed_organizations, listed_programs
 from tracker import cache
-from tracker.filters import FindingFilter, FlagFilter
+from tracker.filters import FindingFilter, FlagFilter, UnpaidWorkFilter
 from tracker.forms import PeriodForm, ProgramTableForm
 from tracker.metrics import (
     SORTABLE_FIGURES,
@@ -48,9 +48,9 @@ from tracker.metrics import (
 from tracker.models import WebhookSubscription
 from tracker.selectors import (
     DEFAULT_SORT,
+    feed_order,
     finding_flags,
     flags_of_artist,
-    newest_first,
     program_findings,
     program_table,
     public_findings,
@@ -63,6 +63,7 @@ from tracker.serializers import (
     ProgramStatsSerializer,
     SummarySerializer,
     TimeSeriesSerializer,
+    UnpaidWorkSerializer,
     WebhookDeliverySerializer,
     WebhookSubscriptionSerializer,
     metrics_data,
@@ -71,12 +72,14 @@ from tracker.serializers import (
 )
 from tracker.series import INTERVALS
 from tracker.series import time_series as build_time_series
+from tracker.unpaid_work import unpaid_work
 from tracker.webhooks import sendable
 
 # -- flags and webhooks --------------------------------------------------------------------
 
 
 FINDING_PARAMS = {"program", "kind", "month", "state", "page", "page_size"}
+UNPAID_WORK_PARAMS = FINDING_PARAMS - {"kind"}
 
 
 @extend_schema_view(
@@ -112,16 +115,29 @@ class FlagViewSet(viewsets.ReadOnlyModelViewSet):
             raise Http404
         return finding
 
+    @extend_schema(
+        description="Unpaid work per program, month (when the pay came due) and state, each contribution counted "
+        "once: a requested promotion left unpaid raises both an unpaid_feedback and an uncompensated_promotion "
+        "finding, and is counted once here. Withheld below MIN_GROUP_SIZE verified artists, as the aggregates.",
+        responses=UnpaidWorkSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], url_path="unpaid-work", filterset_class=UnpaidWorkFilter)
+    def unpaid_work(self, request):
+        check_known_params(request.query_params, UNPAID_WORK_PARAMS)
+        cells = unpaid_work(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(cells)
+        return self.get_paginated_response(UnpaidWorkSerializer(page, many=True).data)
+
 
 class MyFlagViewSet(mixins.ListModelMixin, ArtistRecordsViewSet):
     """Flags about the requesting artist's own records (for them only)."""
 
     serializer_class = FlagSerializer
     filterset_class = FlagFilter
-    ordering_fields = ["raised_at", "severity", "kind"]
+    ordering_fields = ["raised_at", "occurred_on", "due_on", "severity", "kind"]
 
     def get_queryset(self):
-        return newest_first(flags_of_artist(self.artist).select_related("artist"))
+        return feed_order(flags_of_artist(self.artist).select_related("artist"))
 
 
 class WebhookSubscriptionViewSet(viewsets.ModelViewSet):

@@ -34,9 +34,10 @@ SETTLE_TIME = dt.timedelta(minutes=15)
 
 
 def _by_severity(finding: Finding) -> tuple:
-    """The most severe first; program-level findings in the order raised, then months newest first."""
+    """As the feed: the most severe first, then by the day the thing happened or came due (a
+    monthly aggregate's month), newest first; program-level findings before a month's counts."""
     raised = finding.raised_at.timestamp() if finding.raised_at else 0
-    return SEVERITY_ORDER[finding.severity], not finding.program_level, raised, -finding.month.toordinal()
+    return SEVERITY_ORDER[finding.severity], -finding.day.toordinal(), not finding.program_level, -raised
 
 
 def _new_findings(program_ids: set[int], since: dt.datetime, until: dt.datetime):

@@ -123,3 +123,14 @@ class FindingFilter(ProgramAndKindFilter):
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         return queryset.filter(resolved_at__isnull=self.form.cleaned_data.get("state") != "resolved")
+
+
+class UnpaidWorkFilter(FindingFilter):
+    """Unpaid work counted once (tracker.unpaid_work): the cells of the grid without a kind,
+    as it spans the two kinds about unpaid contributions."""
+
+    kind = None
+
+    class Meta:
+        model = Flag
+        fields = ["program", "month", "state"]

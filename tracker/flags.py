@@ -28,9 +28,10 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
 )
-from django.db.models.functions import Cast, Concat, JSONObject
+from django.db.models.functions import Cast, Concat, JSONObject, TruncDate
 from django.utils import timezone
 
 from artists.models import Work
@@ -54,7 +55,26 @@ SEVERITY = {
 }
 
 # The columns every candidate query yields, in this order.
-COLUMNS = ("flag_program", "flag_subject", "flag_artist", "flag_message", "flag_details")
+COLUMNS = (
+    "flag_program",
+    "flag_subject",
+    "flag_artist",
+    "flag_message",
+    "flag_details",
+    "flag_occurred_on",
+    "flag_due_on",
+)
+NO_DATE = Cast(Value(None), DateField())
+
+
+def utc_day(expression) -> TruncDate:
+    """The calendar day of a moment in UTC."""
+    return TruncDate(expression, tzinfo=dt.UTC)
+
+
+def due_on() -> ExpressionWrapper:
+    """A contribution's due day: the day it occurred plus the program's payment terms."""
+    return ExpressionWrapper(F("occurred_on") + F("enrollment__program__payment_terms_days"), DateField())
 
 
 def text(expression) -> Cast:
@@ -62,6 +82,7 @@ def text(expression) -> Cast:
 
 
 def _contribution_candidates(queryset: QuerySet[Contribution], message) -> QuerySet:
+    """`queryset` has its `due_on` alias (see `due_on`)."""
     return queryset.annotate(
         flag_program=F("enrollment__program_id"),
         flag_subject=Concat(Value("contribution:"), text("pk")),
@@ -74,6 +95,8 @@ def _contribution_candidates(queryset: QuerySet[Contribution], message) -> Query
             occurred_on=F("occurred_on"),
             requested_by_program=F("requested_by_program"),
         ),
+        flag_occurred_on=F("occurred_on"),
+        flag_due_on=F("due_on"),
     ).values(*COLUMNS)
 
 
@@ -82,8 +105,7 @@ def unpaid_feedback(now: dt.datetime) -> QuerySet:
 
     On the last day of the terms it is not late yet; the day after, it is.
     """
-    due_on = ExpressionWrapper(F("occurred_on") + F("enrollment__program__payment_terms_days"), DateField())
-    late = Contribution.objects.alias(due_on=due_on).filter(due_on__lt=now.date()).exclude(is_compensated())
+    late = Contribution.objects.alias(due_on=due_on()).filter(due_on__lt=now.date()).exclude(is_compensated())
     message = Concat(
         text("hours_spent"),
         Value(" h of work on "),
@@ -96,10 +118,14 @@ def unpaid_feedback(now: dt.datetime) -> QuerySet:
 
 
 def uncompensated_promotion(now: dt.datetime) -> QuerySet:
-    """Promotion the program asked for, with no cash-equivalent pay for it."""
-    requested = Contribution.objects.filter(
-        kind=Contribution.Kind.PROMOTION, requested_by_program=True, occurred_on__lte=now.date()
-    ).exclude(is_compensated())
+    """Promotion the program asked for, with no cash-equivalent pay for it once due: the same
+    boundary as unpaid_feedback (on the last day of the terms it is not late yet)."""
+    requested = (
+        Contribution.objects.filter(kind=Contribution.Kind.PROMOTION, requested_by_program=True)
+        .alias(due_on=due_on())
+        .filter(due_on__lt=now.date())
+        .exclude(is_compensated())
+    )
     message = Concat(
         Value("Promotion the program requested on "),
         text("occurred_on"),
@@ -115,6 +141,12 @@ def revoked_with_unpaid_work(now: dt.datetime) -> QuerySet:
     unpaid = Contribution.objects.filter(enrollment=OuterRef("pk"), occurred_on__lte=now.date()).exclude(
         is_compensated()
     )
+    # The revocation that took the tester's access: the latest up to now.
+    revocation = (
+        AccessEvent.objects.filter(enrollment=OuterRef("pk"), kind=AccessEvent.Kind.REVOKED, occurred_at__lte=now)
+        .order_by("-occurred_at", "-id")
+        .values("occurred_at")[:1]
+    )
     return (
         Enrollment.objects.filter(status=Enrollment.Status.REVOKED)
         .filter(Exists(unpaid))
@@ -124,6 +156,8 @@ def revoked_with_unpaid_work(now: dt.datetime) -> QuerySet:
             flag_artist=F("artist_id"),
             flag_message=Value("A tester's access was revoked while work they gave is still unpaid."),
             flag_details=JSONObject(enrollment=F("pk")),
+            flag_occurred_on=utc_day(Subquery(revocation)),
+            flag_due_on=NO_DATE,
         )
         .values(*COLUMNS)
     )
@@ -139,6 +173,8 @@ def revoked_without_reason(now: dt.datetime) -> QuerySet:
             flag_artist=F("enrollment__artist_id"),
             flag_message=Concat(Value("Access revoked on "), text("occurred_at__date"), Value(" with no reason.")),
             flag_details=JSONObject(access_event=F("pk"), occurred_at=F("occurred_at"), notice_days=F("notice_days")),
+            flag_occurred_on=utc_day("occurred_at"),
+            flag_due_on=NO_DATE,
         )
         .values(*COLUMNS)
     )
@@ -166,6 +202,8 @@ def approval_overdue(now: dt.datetime) -> QuerySet:
                 Value(" days."),
             ),
             flag_details=JSONObject(work=F("pk"), submitted_at=F("submitted_at")),
+            flag_occurred_on=utc_day("submitted_at"),
+            flag_due_on=utc_day("due_at"),
         )
         .values(*COLUMNS)
     )
@@ -189,6 +227,9 @@ def undefined_terms(now: dt.datetime) -> QuerySet:
                     ~Q(confidential_content_definition__regex=r"^\s*$"), output_field=BooleanField()
                 ),
             ),
+            # A state of the program's terms, not an event: no day of its own.
+            flag_occurred_on=NO_DATE,
+            flag_due_on=NO_DATE,
         )
         .values(*COLUMNS)
     )
@@ -253,7 +294,10 @@ SELECT program_id AS flag_program,
            || active_before || ' had access just before; ' || without_reason || ' given no reason).'
            AS flag_message,
        jsonb_build_object('revoked', revoked_in_window, 'active_before', active_before,
-                          'without_reason', without_reason, 'started_at', started_at) AS flag_details
+                          'without_reason', without_reason, 'started_at', started_at) AS flag_details,
+       -- The day the wave started (the flag's name), not the day a scan saw it.
+       (first_started_at AT TIME ZONE 'UTC')::date AS flag_occurred_on,
+       NULL::date AS flag_due_on
 FROM spikes
 """
 
@@ -294,9 +338,10 @@ RULES: dict[str, Callable] = {
 SYNC_SQL = """
 WITH candidates AS ({candidates}),
 raised AS (
-    INSERT INTO tracker_flag (kind, severity, raised_at, program_id, subject_key, artist_id, message, details)
+    INSERT INTO tracker_flag
+        (kind, severity, raised_at, program_id, subject_key, artist_id, message, details, occurred_on, due_on)
     SELECT %(kind)s, %(severity)s, %(now)s, c.flag_program, c.flag_subject, c.flag_artist,
-           LEFT(c.flag_message, 300), c.flag_details
+           LEFT(c.flag_message, 300), c.flag_details, c.flag_occurred_on, c.flag_due_on
     FROM candidates c
     ON CONFLICT DO NOTHING
     RETURNING id, kind, program_id

@@ -39,6 +39,11 @@ class Flag(models.Model):
     artist = models.ForeignKey("artists.Artist", null=True, blank=True, on_delete=models.SET_NULL, related_name="flags")
     message = models.CharField(max_length=300)
     details = models.JSONField(default=dict, blank=True)
+    # When the thing happened (a contribution's day, a revocation's day in UTC, the day a
+    # mass revocation started, a work's submission day) and when pay or a decision came due
+    # (null where nothing comes due), apart from when a scan saw it (raised_at).
+    occurred_on = models.DateField(null=True, blank=True)
+    due_on = models.DateField(null=True, blank=True)
     raised_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
 
@@ -82,6 +87,18 @@ class Flag(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+    @property
+    def finding_on(self):
+        """The day the finding is about: when the thing came due, else when it happened."""
+        return self.due_on or self.occurred_on
+
+    @property
+    def days_past_due(self) -> int | None:
+        """Whole days since the due day while the flag is open (1 on the day after); else None."""
+        if self.due_on is None or not self.is_open:
+            return None
+        return max((timezone.now().date() - self.due_on).days, 0)
 
 
 class JobRun(models.Model):

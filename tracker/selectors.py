@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import (
-    BigIntegerField,
     BooleanField,
     Case,
     CharField,
@@ -16,14 +15,12 @@ from django.db.models import (
     DateTimeField,
     DecimalField,
     Exists,
-    ExpressionWrapper,
     F,
     IntegerField,
     JSONField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -32,7 +29,7 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, TruncDate, TruncMonth
 from django.db.models.lookups import GreaterThanOrEqual
 
-from programs.models import AccessEvent, Enrollment, Program
+from programs.models import Enrollment, Program
 from programs.selectors import listed_programs
 from tracker.metrics import SORTABLE_FIGURES, Metrics, Period, program_metrics
 from tracker.models import Flag, JobRun
@@ -160,6 +157,8 @@ FINDING_COLUMNS = (
     "state",
     "message",
     "details",
+    "occurred_on",
+    "due_on",
     "raised_at",
     "resolved_at",
     "artists",
@@ -167,6 +166,8 @@ FINDING_COLUMNS = (
     "contributions",
     "hours",
     "withheld",
+    "severity_rank",
+    "day",
 )
 
 
@@ -184,8 +185,10 @@ def month_label(month: dt.date | None) -> str | None:
 @dataclass(frozen=True)
 class Finding:
     """One public finding (a row of `public_findings`), with what a page or an email shows:
-    a program-level finding has its flag's id, message and dates; a monthly aggregate has its
-    counts, or `withheld` and no counts."""
+    a program-level finding has its flag's id, message and dates (when it happened or came
+    due, and apart from that when a scan raised it); a monthly aggregate has its month and
+    counts, or `withheld` and no counts, and never a day. `severity_rank` and `day` order
+    the feed (a monthly aggregate's `day` is its month)."""
 
     flag_id: int | None
     program_slug: str
@@ -196,6 +199,8 @@ class Finding:
     state: str
     message: str | None
     details: dict | None
+    occurred_on: dt.date | None
+    due_on: dt.date | None
     raised_at: dt.datetime | None
     resolved_at: dt.datetime | None
     artists: int | None
@@ -203,6 +208,8 @@ class Finding:
     contributions: int | None
     hours: Decimal | None
     withheld: bool
+    severity_rank: int
+    day: dt.date
 
     @classmethod
     def from_row(cls, row: dict) -> "Finding":
@@ -240,55 +247,22 @@ def _detail(prefix: str, key: str, output_field) -> Cast:
     return Cast(KeyTextTransform(key, f"{prefix}details"), output_field)
 
 
+def contribution_hours() -> Cast:
+    """The hours of the contribution a flag is about (its details)."""
+    return _detail("", "hours", DecimalField(max_digits=12, decimal_places=2))
+
+
 def _utc_day(expression) -> TruncDate:
     return TruncDate(expression, tzinfo=dt.UTC)
 
 
-def finding_day(prefix: str = "") -> Case:
-    """The day a finding is about: when the thing happened or came due, not when a scan saw
-    it (the rule's subject and details give it; see tracker/flags.py). `prefix` reaches a flag
-    from another model ("flag__")."""
-
-    def kind(value) -> Q:
-        return Q(**{f"{prefix}kind": value})
-
-    # The revocation that took the tester's access: the latest before the flag was raised.
-    revocation = (
-        AccessEvent.objects.filter(
-            enrollment_id=Cast(OuterRef(f"{prefix}details__enrollment"), BigIntegerField()),
-            kind=AccessEvent.Kind.REVOKED,
-            occurred_at__lte=OuterRef(f"{prefix}raised_at"),
-        )
-        .order_by("-occurred_at", "-id")
-        .values("occurred_at")[:1]
-    )
-    return Case(
-        When(
-            kind(Kind.UNPAID_FEEDBACK),
-            then=ExpressionWrapper(
-                _detail(prefix, "occurred_on", DateField()) + F(f"{prefix}program__payment_terms_days"),
-                output_field=DateField(),
-            ),
-        ),
-        When(kind(Kind.UNCOMPENSATED_PROMOTION), then=_detail(prefix, "occurred_on", DateField())),
-        When(kind(Kind.REVOKED_WITH_UNPAID_WORK), then=_utc_day(Subquery(revocation))),
-        When(kind(Kind.REVOKED_WITHOUT_REASON), then=_utc_day(_detail(prefix, "occurred_at", DateTimeField()))),
-        When(
-            kind(Kind.APPROVAL_OVERDUE),
-            then=_utc_day(
-                ExpressionWrapper(
-                    _detail(prefix, "submitted_at", DateTimeField())
-                    + F(f"{prefix}program__approval_sla_days") * dt.timedelta(days=1),
-                    output_field=DateTimeField(),
-                )
-            ),
-        ),
-        When(
-            kind(Kind.MASS_REVOCATION),
-            then=Coalesce(_utc_day(_detail(prefix, "started_at", DateTimeField())), _utc_day(F(f"{prefix}raised_at"))),
-        ),
-        default=_utc_day(F(f"{prefix}raised_at")),
-        output_field=DateField(),
+def finding_day(prefix: str = "") -> Coalesce:
+    """The day a finding is about: when the thing came due, else when it happened (both set
+    by its rule, tracker/flags.py), not when a scan saw it; a finding with neither (undefined
+    terms, a state of the program) is about the day it was raised, in UTC. `prefix` reaches a
+    flag from another model ("flag__")."""
+    return Coalesce(
+        F(f"{prefix}due_on"), F(f"{prefix}occurred_on"), _utc_day(F(f"{prefix}raised_at")), output_field=DateField()
     )
 
 
@@ -309,7 +283,16 @@ def public_flags() -> QuerySet[Flag]:
     return Flag.objects.filter(program__in=listed_programs(), kind__in=PROGRAM_KINDS).select_related("program")
 
 
-def _state() -> Case:
+SEVERITY_ORDER = {Flag.Severity.HIGH: 0, Flag.Severity.MEDIUM: 1, Flag.Severity.LOW: 2}
+SEVERITY_RANK = Case(
+    When(severity=Flag.Severity.HIGH, then=Value(0)),
+    When(severity=Flag.Severity.MEDIUM, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+def finding_state() -> Case:
     return Case(When(resolved_at__isnull=True, then=Value("open")), default=Value("resolved"))
 
 
@@ -322,23 +305,23 @@ def program_findings(flags: QuerySet[Flag]) -> QuerySet:
             flag_id=F("id"),
             program_slug=F("program__slug"),
             program_name=F("program__name"),
-            state=_state(),
+            state=finding_state(),
             artists=Value(None, output_field=IntegerField()),
             findings=Value(None, output_field=IntegerField()),
             contributions=Value(None, output_field=IntegerField()),
             hours=Value(None, output_field=DecimalField(max_digits=12, decimal_places=2)),
             withheld=Value(False),
+            severity_rank=SEVERITY_RANK,
+            day=finding_day(),
         )
         .values(*FINDING_COLUMNS)
     )
 
 
-def monthly_findings(flags: QuerySet[Flag]) -> QuerySet:
-    """The artist-level findings among `flags` (from `finding_flags`) as aggregates: per
-    program, kind, month and state, the distinct verified artists, the findings (a resolved
-    subject counted once), contributions and hours concerned. A cell drawn from fewer than
-    MIN_GROUP_SIZE verified artists has `withheld` true and every count null; flags of
-    unverified enrollments count nowhere, so accounts made to lift a cell lift nothing."""
+def counted_flags(flags: QuerySet[Flag]) -> QuerySet[Flag]:
+    """The artist-level flags among `flags` that public aggregates count: of verified
+    enrollments only (accounts made to lift a cell lift nothing), and a subject resolved more
+    than once counted by its latest finding."""
     verified = Enrollment.objects.filter(
         program_id=OuterRef("program_id"),
         artist_id=OuterRef("artist_id"),
@@ -350,25 +333,38 @@ def monthly_findings(flags: QuerySet[Flag]) -> QuerySet:
         resolved_at__isnull=False,
         raised_at__gt=OuterRef("raised_at"),
     )
+    return (
+        flags.filter(kind__in=ARTIST_KINDS, month__isnull=False)
+        .filter(Exists(verified))
+        .exclude(Q(resolved_at__isnull=False) & Exists(resolved_again_later))
+    )
+
+
+def monthly_findings(flags: QuerySet[Flag]) -> QuerySet:
+    """The artist-level findings among `flags` (from `finding_flags`) as aggregates: per
+    program, kind, month and state, the distinct verified artists, the findings (a resolved
+    subject counted once), contributions and hours concerned. A cell drawn from fewer than
+    MIN_GROUP_SIZE verified artists has `withheld` true and every count null; flags of
+    unverified enrollments count nowhere (`counted_flags`)."""
     enough = Q(GreaterThanOrEqual(Count("artist_id", distinct=True), settings.MIN_GROUP_SIZE))
     of_contributions = enough & Q(kind__in=CONTRIBUTION_KINDS)
 
     def shown_if(condition: Q, aggregate, output_field=None) -> Case:
         return Case(When(condition, then=aggregate), default=Value(None), output_field=output_field or IntegerField())
 
-    hours = _detail("", "hours", DecimalField(max_digits=12, decimal_places=2))
+    hours = contribution_hours()
     # The names differ from the program rows' where a model field has that name; a union
     # matches columns by position (FINDING_COLUMNS), so the values() order is what counts.
     return (
-        flags.filter(kind__in=ARTIST_KINDS, month__isnull=False)
-        .filter(Exists(verified))
-        .exclude(Q(resolved_at__isnull=False) & Exists(resolved_again_later))
-        .annotate(program_slug=F("program__slug"), program_name=F("program__name"), state=_state())
+        counted_flags(flags)
+        .annotate(program_slug=F("program__slug"), program_name=F("program__name"), state=finding_state())
         .values("program_slug", "program_name", "kind", "severity", "month", "state")
         .annotate(
             flag_id=Value(None, output_field=IntegerField()),
             no_message=Value(None, output_field=CharField()),
             no_details=Value(None, output_field=JSONField()),
+            no_occurred_on=Value(None, output_field=DateField()),
+            no_due_on=Value(None, output_field=DateField()),
             no_raised_at=Value(None, output_field=DateTimeField()),
             no_resolved_at=Value(None, output_field=DateTimeField()),
             artists=shown_if(enough, Count("artist_id", distinct=True)),
@@ -376,6 +372,8 @@ def monthly_findings(flags: QuerySet[Flag]) -> QuerySet:
             contributions=shown_if(of_contributions, Count("subject_key", distinct=True)),
             hours=shown_if(of_contributions, Sum(hours), DecimalField(max_digits=12, decimal_places=2)),
             withheld=Case(When(enough, then=Value(False)), default=Value(True), output_field=BooleanField()),
+            severity_rank=SEVERITY_RANK,
+            day=F("month"),
         )
         .values(
             "flag_id",
@@ -387,6 +385,8 @@ def monthly_findings(flags: QuerySet[Flag]) -> QuerySet:
             "state",
             "no_message",
             "no_details",
+            "no_occurred_on",
+            "no_due_on",
             "no_raised_at",
             "no_resolved_at",
             "artists",
@@ -394,19 +394,22 @@ def monthly_findings(flags: QuerySet[Flag]) -> QuerySet:
             "contributions",
             "hours",
             "withheld",
+            "severity_rank",
+            "day",
         )
     )
 
 
 def public_findings(flags: QuerySet[Flag]) -> QuerySet:
     """What the public sees of `flags` (from `finding_flags`, filtered): the program-level
-    findings one by one and the artist-level ones as monthly aggregates, newest month first.
+    findings one by one and the artist-level ones as monthly aggregates, the most severe
+    first, then by the day the thing happened or came due (an aggregate's month), newest first.
     No totals across months or states are offered, so no withheld cell can be had by
     subtracting shown ones from a total."""
     return (
         program_findings(flags)
         .union(monthly_findings(flags), all=True)
-        .order_by("-month", "program_name", "kind", "-raised_at", "-flag_id")
+        .order_by("severity_rank", "-day", "program_name", "kind", "-raised_at", "-flag_id")
     )
 
 
@@ -417,17 +420,10 @@ def shown_aggregates(program, kind, month) -> QuerySet:
     return monthly_findings(flags).filter(withheld=False)
 
 
-SEVERITY_ORDER = {Flag.Severity.HIGH: 0, Flag.Severity.MEDIUM: 1, Flag.Severity.LOW: 2}
-SEVERITY_RANK = Case(
-    When(severity=Flag.Severity.HIGH, then=Value(0)),
-    When(severity=Flag.Severity.MEDIUM, then=Value(1)),
-    default=Value(2),
-)
-
-
-def newest_first(flags: QuerySet[Flag]) -> QuerySet[Flag]:
-    """Newest day first; within a day, the most severe first."""
-    return flags.order_by(TruncDate("raised_at").desc(), SEVERITY_RANK, "-raised_at", "-id")
+def feed_order(flags: QuerySet[Flag]) -> QuerySet[Flag]:
+    """The most severe first; within a severity, by the day the thing happened or came due
+    (`finding_day`), newest first; then the newest raised."""
+    return flags.order_by(SEVERITY_RANK, finding_day().desc(), "-raised_at", "-id")
 
 
 def flags_of_artist(artist) -> QuerySet[Flag]:

@@ -247,6 +247,13 @@ class FlagSerializer(serializers.ModelSerializer):
         help_text="The artist's public name if the flag is about one artist who opted in; otherwise null."
     )
     open = serializers.BooleanField(source="is_open", read_only=True, help_text="Not resolved yet.")
+    days_past_due = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        min_value=0,
+        help_text="While open: whole days since due_on (1 on the day after it); null when resolved or nothing "
+        "comes due.",
+    )
 
     class Meta:
         model = Flag
@@ -259,6 +266,9 @@ class FlagSerializer(serializers.ModelSerializer):
             "artist",
             "message",
             "details",
+            "occurred_on",
+            "due_on",
+            "days_past_due",
             "raised_at",
             "resolved_at",
             "open",
@@ -270,7 +280,15 @@ class FlagSerializer(serializers.ModelSerializer):
             "severity": {"help_text": "low, medium or high."},
             "message": {"help_text": "What was found, in one sentence."},
             "details": {"help_text": "The figures behind it; which ones depends on the kind."},
-            "raised_at": {"help_text": "When a scan raised it."},
+            "occurred_on": {
+                "help_text": "The day the thing happened: the contribution's day, the revocation's day (UTC), the "
+                "work's submission day; null for undefined terms."
+            },
+            "due_on": {
+                "help_text": "The day pay or a decision came due (the contribution's day plus the payment terms, the "
+                "submission plus the approval SLA); null where nothing comes due."
+            },
+            "raised_at": {"help_text": "When a scan raised it (apart from when the thing happened)."},
             "resolved_at": {"help_text": "When a scan found its condition cleared; null while open."},
         }
 
@@ -324,7 +342,19 @@ class FindingSerializer(serializers.Serializer):
     details = serializers.JSONField(
         allow_null=True, help_text="The figures behind a program-level finding, by kind; else null."
     )
-    raised_at = serializers.SerializerMethodField(help_text="The day a scan raised a program-level finding; else null.")
+    occurred_on = serializers.DateField(
+        allow_null=True,
+        help_text="The day a program-level finding happened (a mass revocation: the day the wave started); null "
+        "for undefined terms and for every monthly aggregate, whose records' days are never public.",
+    )
+    due_on = serializers.DateField(
+        allow_null=True,
+        help_text="The day something came due; null for program-level findings (nothing comes due) and for every "
+        "monthly aggregate.",
+    )
+    raised_at = serializers.SerializerMethodField(
+        help_text="The day a scan raised a program-level finding, apart from when it happened; else null."
+    )
     resolved_at = serializers.SerializerMethodField(
         help_text="The day a scan found a program-level finding's condition cleared; else null."
     )
@@ -348,6 +378,26 @@ class FindingSerializer(serializers.Serializer):
     @extend_schema_field(serializers.DateField(allow_null=True))
     def get_resolved_at(self, row) -> str | None:
         return _day(row["resolved_at"])
+
+
+class UnpaidWorkSerializer(serializers.Serializer):
+    """Unpaid work of one program, month and state with each contribution counted once
+    (tracker.unpaid_work), never one of those contributions."""
+
+    program = serializers.CharField(source="program_slug", help_text="Program slug.")
+    month = serializers.CharField(source="month_label", help_text="YYYY-MM: the calendar month the pay came due.")
+    state = serializers.ChoiceField(choices=[("open", "Open"), ("resolved", "Resolved")], help_text="open or resolved.")
+    withheld = serializers.BooleanField(
+        help_text="True when fewer than MIN_GROUP_SIZE verified artists are behind it (or behind a part of it one "
+        "kind's count would isolate): its counts are null."
+    )
+    withheld_reason = serializers.CharField(allow_blank=True, help_text="Why the counts are withheld, or empty.")
+    artists = count_field("Distinct verified artists with unpaid work (null when withheld).")
+    contributions = count_field("Unpaid contributions, each counted once whichever findings it raised.")
+    hours = serializers.DecimalField(
+        max_digits=12, decimal_places=2, allow_null=True, help_text="Their hours, each contribution once."
+    )
+    note = serializers.CharField(help_text="How it is counted, in plain words.")
 
 
 class WebhookSubscriptionSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):

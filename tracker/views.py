@@ -28,18 +28,21 @@ from tracker.selectors import (
     FIGURE_SORT_FIELDS,
     Finding,
     ProgramRow,
+    feed_order,
     finding_flags,
     last_scan,
     money_sort_note,
-    newest_first,
     program_table,
     public_findings,
     public_flags,
 )
 from tracker.series import latency_distribution, time_series
+from tracker.unpaid_work import COUNTED_ONCE, unpaid_work
 
 FLAGS_PER_PAGE = 50
 NEWEST_FLAGS_SHOWN = 5
+# Months of a program's open unpaid work (counted once) on its page; the feed has the rest.
+UNPAID_MONTHS_SHOWN = 6
 FORMATS = ("html", "csv")
 
 # The programs table: (field it sorts by, header). Every header is a sort link.
@@ -251,7 +254,10 @@ def program_dashboard(request, slug):
         )
         context["flag_counts"] = [(kind, Flag.Kind(kind).label, n) for kind, n in metrics.open_flags.items()]
         open_flags = public_flags().filter(program=program, resolved_at__isnull=True)
-        context["newest_flags"] = newest_first(open_flags)[:NEWEST_FLAGS_SHOWN]
+        context["newest_flags"] = feed_order(open_flags)[:NEWEST_FLAGS_SHOWN]
+        open_findings = finding_flags().filter(program=program, resolved_at__isnull=True)
+        context["unpaid_work"] = unpaid_work(open_findings)[:UNPAID_MONTHS_SHOWN]
+        context["counted_once"] = COUNTED_ONCE
     return render(request, "tracker/program.html", context)
 
 
@@ -296,8 +302,10 @@ def flag_feed(request):
         pager, status = paginate(request, public_findings(finding_filter.qs), per_page=FLAGS_PER_PAGE), 200
         findings = [Finding.from_row(row) for row in pager.page.object_list]
         program = finding_filter.form.cleaned_data.get("program")
+        # One count per contribution across the two kinds about unpaid work, on the same grid.
+        unpaid = [] if finding_filter.form.cleaned_data.get("kind") else unpaid_work(finding_filter.qs)
     else:
-        pager, status, findings, program = None, 400, [], None
+        pager, status, findings, program, unpaid = None, 400, [], None, []
     following = (
         program is not None
         and request.user.is_authenticated
@@ -312,6 +320,9 @@ def flag_feed(request):
         "last_scan": last_scan(),
         "program": program,
         "following": following,
+        "unpaid_work": unpaid[:FLAGS_PER_PAGE],
+        "unpaid_work_more": len(unpaid) > FLAGS_PER_PAGE,
+        "counted_once": COUNTED_ONCE,
     }
     return render(request, "tracker/flags.html", context, status=status)
 

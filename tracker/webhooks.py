@@ -69,6 +69,8 @@ def flag_payload(flag: Flag) -> dict:
         "artist": artist.public_name if artist and artist.show_public_name and artist.public_name else None,
         "message": flag.message,
         "details": flag.details,
+        "occurred_on": flag.occurred_on.isoformat() if flag.occurred_on else None,
+        "due_on": flag.due_on.isoformat() if flag.due_on else None,
         "raised_at": flag.raised_at.isoformat(),
         "resolved_at": flag.resolved_at.isoformat() if flag.resolved_at else None,
     }

@@ -28,6 +28,9 @@ FLAG_FIELDS = {
     "artist",
     "message",
     "details",
+    "occurred_on",
+    "due_on",
+    "days_past_due",
     "raised_at",
     "resolved_at",
     "open",
@@ -48,6 +51,8 @@ FINDING_FIELDS = {
     "hours",
     "message",
     "details",
+    "occurred_on",
+    "due_on",
     "raised_at",
     "resolved_at",
 }
@@ -68,7 +73,8 @@ def make_flag(program, *, kind: str, severity: str, raised_at: dt.datetime, **fi
 
 
 def revoked(program, artist, *, on: str, raised_at: dt.datetime, **fields) -> Flag:
-    """A revoked_without_reason flag as the rule writes it: its details give the revocation's moment."""
+    """A revoked_without_reason flag as the rule writes it: the revocation's moment in its
+    details, its day as `occurred_on`."""
     details = {"access_event": next(_numbers), "occurred_at": f"{on}T09:00:00+00:00", "notice_days": 0}
     return make_flag(
         program,
@@ -77,6 +83,7 @@ def revoked(program, artist, *, on: str, raised_at: dt.datetime, **fields) -> Fl
         raised_at=raised_at,
         artist=artist,
         details=details,
+        occurred_on=dt.date.fromisoformat(on),
         **fields,
     )
 
@@ -120,6 +127,8 @@ def world(db, settings):
             raised_at=at("2026-05-02"),
             artist=plain,
             details={"work": next(_numbers), "submitted_at": "2026-04-20T10:00:00+00:00"},
+            occurred_on=dt.date(2026, 4, 20),
+            due_on=dt.date(2026, 5, 4),
         ),
         quiet=revoked(
             moving, quiet, on="2026-03-05", raised_at=at("2026-03-06", "10:00"), resolved_at=at("2026-05-04")
@@ -136,6 +145,7 @@ def world(db, settings):
                 "without_reason": 12,
                 "started_at": "2026-05-04T15:00:00+00:00",
             },
+            occurred_on=dt.date(2026, 5, 4),
         ),
         hidden=revoked(tiny, lone, on="2026-04-12", raised_at=at("2026-04-13")),
         unlisted=make_flag(unlisted, kind="undefined_terms", severity="medium", raised_at=at("2026-05-04")),
@@ -158,7 +168,10 @@ def rows(response) -> list[tuple]:
 # What the public sees -----------------------------------------------------------------------------
 
 
-def test_anyone_lists_findings_newest_month_first(api, world):
+def test_anyone_lists_findings_the_most_severe_first_then_newest_by_when_they_happened(api, world):
+    """High: the mass revocation (4 May). Medium: undefined terms (no day of its own: the day
+    raised, 3 May), then the April revocations (their month), by program name. Low: May's
+    overdue works (due 4 May)."""
     f = world.flags
 
     response = api.get(FLAGS)
@@ -166,14 +179,14 @@ def test_anyone_lists_findings_newest_month_first(api, world):
     data = response.json()
     assert data["count"] == 5 and data["next"] is None
     assert rows(response) == [
-        ("bare-terms", "undefined_terms", "2026-05", "open"),
-        ("moving-pictures", "approval_overdue", "2026-05", "open"),
         ("moving-pictures", "mass_revocation", "2026-05", "open"),
+        ("bare-terms", "undefined_terms", "2026-05", "open"),
         ("moving-pictures", "revoked_without_reason", "2026-04", "open"),
         ("tiny-beta", "revoked_without_reason", "2026-04", "open"),
+        ("moving-pictures", "approval_overdue", "2026-05", "open"),
     ]
     assert all(set(row) == FINDING_FIELDS for row in data["results"])
-    assert data["results"][2] == {
+    assert data["results"][0] == {
         "id": f.mass.pk,
         "scope": "program",
         "program": "moving-pictures",
@@ -189,10 +202,13 @@ def test_anyone_lists_findings_newest_month_first(api, world):
         "hours": None,
         "message": f.mass.message,
         "details": f.mass.details,
+        # The day the wave started, apart from the day a scan saw it.
+        "occurred_on": "2026-05-04",
+        "due_on": None,
         "raised_at": "2026-05-05",
         "resolved_at": None,
     }
-    assert data["results"][3] == {
+    assert data["results"][2] == {
         "id": None,
         "scope": "monthly",
         "program": "moving-pictures",
@@ -208,10 +224,12 @@ def test_anyone_lists_findings_newest_month_first(api, world):
         "hours": None,
         "message": None,
         "details": None,
+        "occurred_on": None,
+        "due_on": None,
         "raised_at": None,
         "resolved_at": None,
     }
-    assert data["results"][1] | {"withheld_reason": ""} == data["results"][1] | {
+    assert data["results"][3] | {"withheld_reason": ""} == data["results"][3] | {
         "id": None,
         "scope": "monthly",
         "withheld": True,
@@ -221,7 +239,7 @@ def test_anyone_lists_findings_newest_month_first(api, world):
         "hours": None,
         "withheld_reason": "",
     }
-    assert data["results"][1]["withheld_reason"] == WITHHELD
+    assert data["results"][3]["withheld_reason"] == WITHHELD
 
 
 def test_an_aggregate_of_contributions_counts_them_and_their_hours(api, db, settings):
@@ -237,6 +255,8 @@ def test_an_aggregate_of_contributions_counts_them_and_their_hours(api, db, sett
             artist=artist,
             subject_key=f"contribution:{next(_numbers)}",
             details={"contribution": 1, "kind": "bug_report", "hours": float(hours), "occurred_on": "2026-03-25"},
+            occurred_on=dt.date(2026, 3, 25),
+            due_on=dt.date(2026, 4, 24),
         )
 
     (row,) = api.get(FLAGS, {"kind": "unpaid_feedback"}).json()["results"]
@@ -270,7 +290,7 @@ def test_the_list_is_paginated(api, db):
     [
         (
             {"program": "moving-pictures"},
-            [("approval_overdue", "2026-05"), ("mass_revocation", "2026-05"), ("revoked_without_reason", "2026-04")],
+            [("mass_revocation", "2026-05"), ("revoked_without_reason", "2026-04"), ("approval_overdue", "2026-05")],
         ),
         ({"program": "bare-terms"}, [("undefined_terms", "2026-05")]),
         ({"program": "tiny-beta"}, [("revoked_without_reason", "2026-04")]),

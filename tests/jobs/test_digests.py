@@ -30,8 +30,10 @@ def raise_flag(program, *, at: dt.datetime, kind: str = "undefined_terms", sever
     return Flag.objects.create(program=program, kind=kind, severity=severity, raised_at=at, **fields)
 
 
-def raise_promotion_flags(program, artists, *, at: dt.datetime, occurred_on: str = "2026-04-20") -> list[Flag]:
-    """An uncompensated_promotion flag per artist, shaped as the rule writes them."""
+def raise_promotion_flags(program, artists, *, at: dt.datetime, occurred_on: str = "2026-03-21") -> list[Flag]:
+    """An uncompensated_promotion flag per artist, shaped as the rule writes them: due 30
+    days after the promotion (on 2026-04-20), so its month is 2026-04."""
+    due_on = dt.date.fromisoformat(occurred_on) + dt.timedelta(days=30)
     return [
         raise_flag(
             program,
@@ -41,6 +43,8 @@ def raise_promotion_flags(program, artists, *, at: dt.datetime, occurred_on: str
             message=f"Promotion the program requested on {occurred_on} (3.50 h) is unpaid.",
             subject_key=f"contribution:{next(_numbers)}",
             details={"kind": "promotion", "hours": 3.5, "occurred_on": occurred_on, "requested_by_program": True},
+            occurred_on=dt.date.fromisoformat(occurred_on),
+            due_on=due_on,
         )
         for artist in artists
     ]
@@ -79,7 +83,7 @@ def test_new_flags_on_followed_programs_come_in_one_email_grouped_by_program(adv
     assert aggregate in body
     for flag in promotions:
         assert flag.message not in body and flag.subject_key not in body
-    assert "2026-04-20" not in body and "3.50" not in body
+    assert "2026-03-21" not in body and "2026-04-20" not in body and "3.50" not in body
     # Each program once, as a heading over its own flags.
     assert body.count("Alpha Preview") == 1 and body.count("Beta Studio") == 1
     alpha_at, beta_at = body.index("Alpha Preview (2)"), body.index("Beta Studio (1)")
@@ -100,6 +104,8 @@ def test_the_most_severe_flags_of_a_program_come_first(advocate, settings):
         kind="approval_overdue",
         artist=artist,
         details={"work": 1, "submitted_at": "2026-04-01T10:00:00+00:00"},
+        occurred_on=dt.date(2026, 4, 1),
+        due_on=dt.date(2026, 4, 15),
     )
     high = raise_flag(program, at=FOLLOWED_AT + dt.timedelta(hours=2), severity="high", kind="mass_revocation")
     medium = raise_flag(program, at=FOLLOWED_AT + dt.timedelta(hours=3), severity="medium")

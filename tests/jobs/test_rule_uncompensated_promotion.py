@@ -1,4 +1,5 @@
-"""uncompensated_promotion: promotion the program asked for, with no cash-equivalent pay."""
+"""uncompensated_promotion: promotion the program asked for, with no cash-equivalent pay once
+due (the program's payment terms after it occurred, the same boundary as unpaid_feedback)."""
 
 import pytest
 
@@ -15,10 +16,11 @@ PROMOTION = Contribution.Kind.PROMOTION
 
 @pytest.fixture
 def tester():
-    return make_tester(make_program(promotion_required=True))
+    return make_tester(make_program(promotion_required=True, payment_terms_days=30))
 
 
-def promote(tester, day="2026-05-20", **fields):
+# 2026-04-20 + 30 days of terms: due on 2026-05-20, late from 2026-05-21.
+def promote(tester, day="2026-04-20", **fields):
     fields.setdefault("requested_by_program", True)
     return log_work(tester, on(day), kind=fields.pop("kind", PROMOTION), hours="1.25", **fields)
 
@@ -35,16 +37,47 @@ def test_requested_unpaid_promotion_raises_a_flag(tester):
         f"contribution:{promotion.pk}",
     )
     assert flag.severity == Flag.Severity.MEDIUM
-    assert flag.message == "Promotion the program requested on 2026-05-20 (1.25 h) is unpaid."
+    assert flag.message == "Promotion the program requested on 2026-04-20 (1.25 h) is unpaid."
+    assert (flag.occurred_on, flag.due_on) == (on("2026-04-20"), on("2026-05-20"))
     assert flag.details["requested_by_program"] is True
     assert flag.details["kind"] == "promotion"
 
 
-def test_promotion_is_flagged_on_the_day_it_happens_without_waiting_for_payment_terms(tester):
-    promote(tester, day="2026-05-20")
+def test_promotion_is_not_flagged_before_it_is_due(tester):
+    promote(tester)
 
-    assert scan(KIND, at("2026-05-19", "23:59")) == (0, 0)
-    assert scan(KIND, at("2026-05-20", "00:00")) == (1, 0)
+    # The day it happened, and every day of the terms up to the due day itself.
+    for moment in (at("2026-04-20"), at("2026-05-01"), at("2026-05-20", "23:59")):
+        assert scan(KIND, moment) == (0, 0)
+
+
+def test_promotion_is_flagged_the_day_after_it_came_due(tester):
+    promote(tester)
+
+    assert scan(KIND, at("2026-05-21", "00:00")) == (1, 0)
+    assert only_open_flag(KIND).due_on == on("2026-05-20")
+
+
+def test_promotion_is_due_by_its_own_programs_terms():
+    patient = make_tester(make_program(payment_terms_days=60))
+    promote(patient)  # due on 2026-06-19
+
+    assert scan(KIND, NOW) == (0, 0)
+    assert scan(KIND, at("2026-06-20")) == (1, 0)
+
+
+def test_promotion_and_unpaid_feedback_come_due_together(tester):
+    """Once due, a requested promotion left unpaid is also unpaid feedback: the same day."""
+    promote(tester)
+
+    assert scan("unpaid_feedback", at("2026-05-20", "23:59")) == (0, 0)
+    assert scan(KIND, at("2026-05-21")) == scan("unpaid_feedback", at("2026-05-21")) == (1, 0)
+
+    flags = Flag.objects.order_by("kind")
+    assert [(f.kind, f.occurred_on, f.due_on) for f in flags] == [
+        ("uncompensated_promotion", on("2026-04-20"), on("2026-05-20")),
+        ("unpaid_feedback", on("2026-04-20"), on("2026-05-20")),
+    ]
 
 
 def test_promotion_the_program_did_not_request_raises_nothing(tester):

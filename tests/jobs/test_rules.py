@@ -42,27 +42,32 @@ class Expected:
     program: Program
     subject_key: str
     artist: Artist | None
+    # The day the thing happened and the day it came due (None where nothing comes due).
+    occurred_on: dt.date | None = None
+    due_on: dt.date | None = None
 
 
 def unpaid_feedback_world() -> Expected:
     program = make_program(payment_terms_days=30)
     tester = make_tester(program, handle=HANDLE)
     contribution = log_work(tester, on("2026-03-01"))
-    return Expected(program, f"contribution:{contribution.pk}", tester.artist)
+    # Paid within 30 days: due on 2026-03-31.
+    return Expected(program, f"contribution:{contribution.pk}", tester.artist, on("2026-03-01"), on("2026-03-31"))
 
 
 def uncompensated_promotion_world() -> Expected:
-    program = make_program()
+    program = make_program(payment_terms_days=30)
     tester = make_tester(program, handle=HANDLE)
-    promotion = log_work(tester, on("2026-05-20"), kind=Contribution.Kind.PROMOTION, requested_by_program=True)
-    return Expected(program, f"contribution:{promotion.pk}", tester.artist)
+    promotion = log_work(tester, on("2026-04-20"), kind=Contribution.Kind.PROMOTION, requested_by_program=True)
+    # Due 30 days later, on 2026-05-20: late at NOW (2026-06-01).
+    return Expected(program, f"contribution:{promotion.pk}", tester.artist, on("2026-04-20"), on("2026-05-20"))
 
 
 def mass_revocation_world() -> Expected:
     program = make_program()
     testers = make_testers(program, 11) + [make_tester(program, handle=HANDLE)]
     revoke_many(enrollments=testers[-10:], occurred_at=at("2026-05-10", "09:00"))
-    return Expected(program, f"revocations:{program.pk}:2026-05-10", None)
+    return Expected(program, f"revocations:{program.pk}:2026-05-10", None, on("2026-05-10"))
 
 
 def revoked_with_unpaid_work_world() -> Expected:
@@ -70,21 +75,22 @@ def revoked_with_unpaid_work_world() -> Expected:
     tester = make_tester(program, handle=HANDLE)
     log_work(tester, on("2026-04-01"))
     revoke_access(enrollment=tester, occurred_at=at("2026-04-10"), reason="Program paused.")
-    return Expected(program, f"enrollment:{tester.pk}", tester.artist)
+    return Expected(program, f"enrollment:{tester.pk}", tester.artist, on("2026-04-10"))
 
 
 def revoked_without_reason_world() -> Expected:
     program = make_program()
     tester = make_tester(program, handle=HANDLE)
     event = revoke_access(enrollment=tester, occurred_at=at("2026-04-10"))
-    return Expected(program, f"accessevent:{event.pk}", tester.artist)
+    return Expected(program, f"accessevent:{event.pk}", tester.artist, on("2026-04-10"))
 
 
 def approval_overdue_world() -> Expected:
     program = make_program(approval_sla_days=14)
     tester = make_tester(program, handle=HANDLE)
     work = submit(tester, at("2026-05-01"))
-    return Expected(program, f"work:{work.pk}", tester.artist)
+    # Submitted 2026-05-01 12:00 UTC, a decision promised within 14 days: due 2026-05-15.
+    return Expected(program, f"work:{work.pk}", tester.artist, on("2026-05-01"), on("2026-05-15"))
 
 
 def undefined_terms_world() -> Expected:
@@ -134,6 +140,17 @@ def test_a_rule_whose_condition_holds_raises_one_open_flag_about_its_subject(kin
     assert flag.resolved_at is None
     assert flag.message
     assert Flag.objects.count() == 1
+
+
+@pytest.mark.parametrize("kind", RAISING_WORLDS)
+def test_a_rule_stores_when_the_thing_happened_and_came_due_apart_from_the_scan(kind):
+    expected = RAISING_WORLDS[kind]()
+
+    scan(kind, NOW)
+
+    flag = only_open_flag(kind)
+    assert (flag.occurred_on, flag.due_on) == (expected.occurred_on, expected.due_on)
+    assert flag.raised_at == NOW
 
 
 @pytest.mark.parametrize("kind", RAISING_WORLDS)

@@ -103,8 +103,8 @@ def broken_rule(now: dt.datetime) -> tuple[str, dict]:
     """Candidates that fail part-way through: a division by zero for every program."""
     return (
         "SELECT id AS flag_program, 'program:' || id AS flag_subject, NULL::bigint AS flag_artist, "
-        "'Broken.' AS flag_message, jsonb_build_object('ratio', 1 / (id - id)) AS flag_details "
-        "FROM programs_program",
+        "'Broken.' AS flag_message, jsonb_build_object('ratio', 1 / (id - id)) AS flag_details, "
+        "NULL::date AS flag_occurred_on, NULL::date AS flag_due_on FROM programs_program",
         {},
     )
 

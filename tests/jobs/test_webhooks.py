@@ -181,6 +181,9 @@ def test_a_new_flag_is_posted_once_as_signed_json(db, receiver, django_capture_o
             "artist": None,
             "message": flag.message,
             "details": flag.details,
+            # Undefined terms is a state of the program: nothing happened or came due on a day.
+            "occurred_on": None,
+            "due_on": None,
             "raised_at": flag.raised_at.isoformat(),
             "resolved_at": None,
         },

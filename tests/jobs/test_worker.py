@@ -109,7 +109,10 @@ def defined_terms_program():
 def test_scan_enqueued_by_the_app_runs_on_the_worker_and_raises_flags(start_worker, transactional_db):
     today = timezone.localdate()
     program = defined_terms_program()
-    promotion = requested_promotion(factories.EnrollmentFactory(program=program), occurred_on=today)
+    # Past due (30 days of terms): both the promotion and the unpaid-feedback rule find it.
+    promotion = requested_promotion(
+        factories.EnrollmentFactory(program=program), occurred_on=today - dt.timedelta(days=40)
+    )
     revoked = factories.EnrollmentFactory(program=program)
     revoke_many(enrollments=[revoked], occurred_at=timezone.now() - dt.timedelta(hours=1), reason="")
     revocation = AccessEvent.objects.get(enrollment=revoked, kind=AccessEvent.Kind.REVOKED)
@@ -118,11 +121,12 @@ def test_scan_enqueued_by_the_app_runs_on_the_worker_and_raises_flags(start_work
     summary = wait_for_result(scan_flags.apply_async(queue=worker.queue), worker)
 
     run = JobRun.objects.get()
-    assert summary == {"job_run": run.pk, "rule": "all", "raised": 2, "resolved": 0}
-    assert (run.status, run.trigger, run.raised) == (JobRun.Status.SUCCEEDED, "schedule", 2)
+    assert summary == {"job_run": run.pk, "rule": "all", "raised": 3, "resolved": 0}
+    assert (run.status, run.trigger, run.raised) == (JobRun.Status.SUCCEEDED, "schedule", 3)
     assert run.finished_at is not None
     assert set(Flag.objects.filter(resolved_at=None).values_list("kind", "subject_key")) == {
         (PROMOTION, f"contribution:{promotion.pk}"),
+        (Flag.Kind.UNPAID_FEEDBACK, f"contribution:{promotion.pk}"),
         (Flag.Kind.REVOKED_WITHOUT_REASON, f"accessevent:{revocation.pk}"),
     }
 
@@ -132,14 +136,14 @@ def test_worker_killed_mid_scan_leaves_no_half_written_flags_and_next_run_comple
     program = defined_terms_program()
     enrollment = factories.EnrollmentFactory(program=program)
     # A flag whose condition has cleared (the promotion was paid after it was raised) …
-    paid = requested_promotion(enrollment, occurred_on=today - dt.timedelta(days=2))
+    paid = requested_promotion(enrollment, occurred_on=today - dt.timedelta(days=42))
     sync_rule(PROMOTION)
     record_compensation(
         enrollment=enrollment, kind=Compensation.Kind.CASH, amount=Decimal("150"), paid_on=today, contributions=[paid]
     )
     stale = Flag.objects.get(kind=PROMOTION, subject_key=f"contribution:{paid.pk}", resolved_at=None)
     # … and a new finding the next scan raises, in the same statement that resolves the old one.
-    unpaid = requested_promotion(enrollment, occurred_on=today)
+    unpaid = requested_promotion(enrollment, occurred_on=today - dt.timedelta(days=40))
     new_subject = f"contribution:{unpaid.pk}"
     worker = start_worker()
     database = connection.settings_dict

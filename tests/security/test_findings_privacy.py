@@ -99,6 +99,9 @@ class Program:
             "api by kind": anonymous.get(FLAGS, {"program": slug, "kind": "uncompensated_promotion"}),
             "api by month": anonymous.get(FLAGS, {"month": f"{DUE_ON:%Y-%m}"}),
             "api csv": anonymous.get(FLAGS, {"format": "csv"}),
+            "api unpaid work": anonymous.get(f"{FLAGS}unpaid-work/"),
+            "api unpaid work csv": anonymous.get(f"{FLAGS}unpaid-work/", {"program": slug, "format": "csv"}),
+            "program page": client.get(f"/programs/{slug}/"),
             "deliveries": self.api.get(f"{WEBHOOKS}{self.subscription_id}/deliveries/"),
         }
         assert {door: answer.status_code for door, answer in doors.items()} == dict.fromkeys(doors, 200)
@@ -264,7 +267,9 @@ def test_no_two_public_answers_subtract_to_a_withheld_month(client, adversary):
     assert withheld_keys and all(counts == (None,) * 4 for key, counts in seen.items() if key in withheld_keys)
     assert {key for key in seen if key[3] == "resolved"}, "resolved cells are answered on their own"
     # The shown month's open and resolved cells are separate rows: nothing adds them up.
-    open_shown = seen[(adversary.program.slug, "uncompensated_promotion", f"{shown_month:%Y-%m}", "open")]
+    # Cells are keyed by the month the pay came due (30 days of terms).
+    shown_due = shown_month + dt.timedelta(days=30)
+    open_shown = seen[(adversary.program.slug, "uncompensated_promotion", f"{shown_due:%Y-%m}", "open")]
     assert open_shown == (5, 5, 5, "15.00")
     # A query that would slice a cell, or add the states together, is refused.
     for query in ({"state": "all"}, {"since": f"{TODAY:%Y-%m-%d}"}, {"until": f"{TODAY:%Y-%m-%d}"}):
@@ -279,3 +284,42 @@ def test_no_two_public_answers_subtract_to_a_withheld_month(client, adversary):
     shown_keys = set(seen) - withheld_keys
     assert events and all((e["program"], e["kind"], e["month"], e["state"]) in shown_keys for e in events)
     assert all(e["artists"] >= 5 for e in events)
+
+
+def test_the_days_of_an_artists_finding_never_leave_even_when_its_month_is_shown(client, adversary):
+    """(e) Findings carry the day the thing happened and the day it came due. Six verified
+    testers are asked for a promotion, each on a day of their own in one month: the month is
+    shown (counts, and the unpaid work counted once), but no door gives any tester's day or
+    due day, which would tell the program whom it asked that day. A mass revocation, a finding
+    about the program, does show its day."""
+    # Due (30 days later) on the 1st to the 6th of last month.
+    due_first = (TODAY.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    asked_on = [due_first - dt.timedelta(days=30 - n) for n in range(6)]
+    testers = [adversary.tester() for _ in asked_on]
+    for enrollment, day in zip(testers, asked_on, strict=True):
+        adversary.ask_for_promotion(enrollment, on=day, hours="2.00")
+
+    adversary.scan_and_send()
+
+    flags = Flag.objects.filter(kind__in=RULES)
+    assert flags.count() == 12 and all(flag.occurred_on and flag.due_on for flag in flags)
+    texts = adversary.answers(client)
+    secrets = {f"{flag.occurred_on:%Y-%m-%d}" for flag in flags} | {f"{flag.due_on:%Y-%m-%d}" for flag in flags}
+    secrets |= {f"{flag.occurred_on:%-d %b %Y}" for flag in flags} | {f"{flag.due_on:%-d %b %Y}" for flag in flags}
+    for door, text in texts.items():
+        for secret in secrets:
+            assert secret not in text, f"{secret!r} leaks through {door}"
+    # The month is shown, at every door that shows months, and counted once.
+    assert "6 artists: 6 contributions, 12.00 h" in texts["feed"]
+    (cell,) = json.loads(texts["api unpaid work"])["results"]
+    assert (cell["artists"], cell["contributions"], cell["hours"], cell["withheld"]) == (6, 6, "12.00", False)
+    assert cell["month"] == f"{asked_on[0] + dt.timedelta(days=30):%Y-%m}"
+    for row in json.loads(texts["api"])["results"]:
+        assert (row["occurred_on"], row["due_on"]) == (None, None)
+    events = [json.loads(body) for body in adversary.sent]
+    assert events and all("occurred_on" not in event["findings"] for event in events)
+    # The artist sees their own days.
+    own = APIClient()
+    own.force_authenticate(testers[0].artist.user)
+    days = {(row["occurred_on"], row["due_on"]) for row in own.get("/api/v1/me/flags/").json()["results"]}
+    assert days == {(f"{asked_on[0]:%Y-%m-%d}", f"{asked_on[0] + dt.timedelta(days=30):%Y-%m-%d}")}
