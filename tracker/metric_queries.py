@@ -205,9 +205,10 @@ def contributions(program_ids, group, period: Period, today: dt.date) -> dict:
     )
 
 
-def owed_by_currency(program_ids, group, period: Period, today: dt.date) -> dict:
-    """{group key: {currency: owed}}: the owed figure of a group whose programs use several
-    currencies, kept apart by currency (amounts in different currencies are never added)."""
+def owed(program_ids, group, period: Period, today: dt.date) -> dict:
+    """{group key: {"by_currency": {currency: owed}, "hours": …, "contributions": …}}: the owed
+    figures of a pool (an organization, the platform), over the programs whose own owed
+    figure is shown, kept apart by currency (amounts in different currencies are never added)."""
     path = group_path(group, "enrollment__program")
     rows = (
         in_programs(Contribution.objects.filter(period.on("occurred_on")), "enrollment__program", program_ids)
@@ -225,13 +226,18 @@ def owed_by_currency(program_ids, group, period: Period, today: dt.date) -> dict
                     Value(settings.FAIR_HOURLY_RATE),
                     output_field=DecimalField(max_digits=10, decimal_places=2),
                 )
-            )
+            ),
+            hours=Sum("hours_spent"),
+            contributions=Count("id"),
         )
         .order_by()
     )
-    result: dict = defaultdict(dict)
+    result: dict = defaultdict(lambda: {"by_currency": {}, "hours": Decimal("0.00"), "contributions": 0})
     for row in rows:
-        result[row["group_key"]][row["currency"]] = row["owed"]
+        entry = result[row["group_key"]]
+        entry["by_currency"][row["currency"]] = row["owed"]
+        entry["hours"] += row["hours"]
+        entry["contributions"] += row["contributions"]
     return result
 
 

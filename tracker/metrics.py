@@ -190,7 +190,8 @@ def _assemble(key, name, programs: list[Program], parts: dict, disclosures: dict
     currencies = {p.currency for p in programs}
     currency = currencies.pop() if len(currencies) == 1 else None
     cash_by_currency = {c: money(v) for c, v in sorted((pay.get("cash") or {}).items())}
-    owed_by_currency = parts.get("owed_by_currency", {}).get(key)
+    # A pool's owed figures come from the programs whose own owed figure is shown (`_pooled`).
+    pooled_owed = parts["owed"].get(key, {}) if "owed" in parts else None
     other_by_currency = {c: money(v) for c, v in sorted((pay.get("other") or {}).items())}
     hours = work.get("hours") or Decimal("0")
     m = Metrics(key=key, name=name, artists=artists.get("artists", 0), currency=currency)
@@ -220,8 +221,14 @@ def _assemble(key, name, programs: list[Program], parts: dict, disclosures: dict
     m.hours_due = hours_due
     m.hours_not_yet_due = work.get("hours_not_yet_due") or Decimal("0.00")
     m.compensated_due_hours_share = ratio(work.get("compensated_due_hours") or 0, hours_due)
-    m.owed_hours = work.get("owed_hours") or Decimal("0.00")
-    m.owed_contributions = work.get("owed_contributions", 0)
+    owed_source = work if pooled_owed is None else pooled_owed
+    m.owed_hours = owed_source.get("owed_hours" if pooled_owed is None else "hours") or Decimal("0.00")
+    m.owed_contributions = owed_source.get("owed_contributions" if pooled_owed is None else "contributions", 0)
+    if pooled_owed is None:
+        owed_by_currency = {currency: work.get("owed")} if currency else {}
+    else:
+        owed_by_currency = pooled_owed.get("by_currency", {})
+    m.owed_by_currency = {c: money(v) for c, v in sorted(owed_by_currency.items()) if v}
 
     m.cash_paid_by_currency = cash_by_currency
     if currency is not None:
@@ -233,11 +240,9 @@ def _assemble(key, name, programs: list[Program], parts: dict, disclosures: dict
         m.fair_value = money(work.get("fair_value"))
         m.pay_gap = max(money(0), m.fair_value - m.cash_paid_for_due_work)
         m.effective_hourly_rate = money(m.cash_paid_for_due_work / hours_due) if hours_due else None
-        m.owed = money(work.get("owed"))
-        m.owed_by_currency = {currency: m.owed} if m.owed else {}
+        m.owed = m.owed_by_currency.get(currency, money(0))
     else:
         m.cash_paid = m.other_value = m.fair_value = m.pay_gap = m.owed = m.cash_paid_for_due_work = None
-        m.owed_by_currency = {c: money(v) for c, v in sorted((owed_by_currency or {}).items()) if v}
 
     m.works_submitted = works.get("works_submitted", 0)
     m.works_decided = works.get("works_decided", 0)
@@ -283,8 +288,8 @@ def _query_all(ids: dict[str, list[int]], group: str, period: Period, now: dt.da
     today = now.date()
     pooled = {}
     if group != "program":
-        # A pool whose programs pay in several currencies has no single owed figure.
-        pooled["owed_by_currency"] = queries.owed_by_currency(ids["contributions"], group, period, today)
+        # A pool's owed figures, per currency, over the programs whose own owed figure is shown.
+        pooled["owed"] = queries.owed(ids["owed"], group, period, today)
     return {
         **pooled,
         "artists": queries.artists(ids["artists"], group, period),
@@ -315,7 +320,7 @@ def program_metrics(
         programs = listed_programs()
     programs = list(programs.select_related("organization").order_by("name"))
     ids = [p.pk for p in programs]
-    parts = _query_all(dict.fromkeys((*PART_BASES, "artists", "flags"), ids), "program", period, now)
+    parts = _query_all(dict.fromkeys((*PART_BASES, "artists", "flags", "owed"), ids), "program", period, now)
     activity, flagged = queries.activity(ids, now.date()), queries.flagged_artists(ids)
     # Assembled by id (the group key), then known by slug.
     return [
@@ -344,12 +349,13 @@ def _pooled(key, name: str, programs: list[Program], group: str, period: Period,
         return any(d.artists for d in disclosures) and all(d.counts_shown and d.money_shown for d in disclosures)
 
     ids = {part: [p.pk for p in programs if shown(p.pk, bases)] for part, bases in PART_BASES.items()}
+    ids["owed"] = [p.pk for p in programs if shown(p.pk, privacy.FIGURE_BASES["owed"])]
     ids["artists"] = sorted({pk for part_ids in ids.values() for pk in part_ids})
     ids["flags"] = ids["testers"]
     parts = _query_all(ids, group, period, now)
     disclosures = {}
     for basis_name, basis in privacy.BASES.items():
-        included = ids[BASIS_PART[basis_name]]
+        included = ids["owed" if basis_name == "owed" else BASIS_PART[basis_name]]
         artists = set().union(
             *(activity[pk][basis_name].artists_in(period) for pk in included if basis_name in activity.get(pk, {}))
         )

@@ -64,7 +64,8 @@ BASES = {
 # owed: a total is shown only when its parts are safe too, or a reader could subtract a
 # shown part from it to get a withheld one.
 WHOLE = ("contributors", "due", "not_yet_due")
-DUE = ("due", "compensated_due")
+DUE = ("due", "compensated_due", "owed")
+OWED = ("owed", "due", "compensated_due")
 FIGURE_BASES = {
     "testers_active": ("testers",),
     "testers_revoked": ("testers",),
@@ -88,12 +89,12 @@ FIGURE_BASES = {
     "pay_gap": DUE,
     "paid_within_terms": DUE,
     "paid_within_terms_share": DUE,
-    "owed": ("owed", "due"),
-    "owed_by_currency": ("owed", "due"),
-    "owed_hours": ("owed", "due"),
-    "owed_contributions": ("owed", "due"),
-    "unpaid_over_90_days_past_due": ("owed", "due"),
-    "requested_promotion_unpaid": ("owed", "due"),
+    "owed": OWED,
+    "owed_by_currency": OWED,
+    "owed_hours": OWED,
+    "owed_contributions": OWED,
+    "unpaid_over_90_days_past_due": OWED,
+    "requested_promotion_unpaid": OWED,
     "cash_paid": ("paid",),
     "other_value": ("paid",),
     "cash_paid_by_currency": ("paid",),

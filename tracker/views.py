@@ -51,6 +51,7 @@ PROGRAM_COLUMNS = [
     ("organization", "Organization"),
     ("status", "Status"),
     ("fairness_score", "Score"),
+    ("owed", "Owed"),
     ("testers_active", "Active testers"),
     ("revocation_rate", "Revoked"),
     ("contributions", "Contributions"),
@@ -59,7 +60,6 @@ PROGRAM_COLUMNS = [
     ("cash_paid", "Cash paid"),
     ("effective_hourly_rate", "Per hour"),
     ("pay_gap", "Pay gap"),
-    ("owed", "Owed"),
 ]
 
 # The comparison: (section, [(Metrics field, label)]).

@@ -100,3 +100,36 @@ def test_an_advocate_compares_two_programs(page, screenshot, demo_world):
 
     page.goto("/compare/?programs=halcyon-motion-preview")
     expect(page.get_by_role("alert")).to_contain_text("Compare 2 to 4 programs; 1 chosen.")
+
+
+def test_a_journalist_sees_what_is_owed_on_the_landing_page_and_a_program_page(page, screenshot, demo_world):
+    # The owed figure is the headline: on the landing page for the platform (per currency) and
+    # per program in the table, and on each program's page with how it is computed.
+    from tracker.metrics import metrics_for_program, platform_metrics
+    from tracker.templatetags.metrics import amount, money
+
+    platform = platform_metrics()
+    page.goto("/")
+    owed = page.locator("#platform-owed")
+    expect(owed).to_contain_text("Owed to testers")
+    for currency, value in platform.owed_by_currency.items():
+        expect(owed).to_contain_text(amount(value, currency))
+    expect(owed).to_contain_text("each program's own reference rate")
+    header = page.locator("table.programs thead").get_by_role("link", name="Owed", exact=True)
+    expect(header).to_be_visible()
+    screenshot("owed-landing")
+
+    header.click()
+    page.wait_for_url("**/?sort=-owed")
+    expect(page.locator(".sort-note")).to_contain_text("the owed amount as a share of the fair value of due work")
+    assert program_names(page)[0] == "Halcyon Motion Artist Preview"
+
+    from programs.models import Program
+
+    incident = metrics_for_program(Program.objects.get(slug=INCIDENT_SLUG))
+    page.get_by_role("link", name="Halcyon Motion Artist Preview").click()
+    tile = page.locator("#owed")
+    expect(tile).to_contain_text("Owed to testers")
+    expect(tile).to_contain_text(money(incident.owed, incident.currency))
+    expect(tile).to_contain_text("with no cash paid for it")
+    screenshot("owed-program")

@@ -75,3 +75,24 @@ def test_the_scan_after_seeding_is_quick_even_when_the_statistics_say_the_tables
 def test_the_pilot_that_closed_on_its_announced_date_raises_no_mass_revocation(scanned_demo):
     # Larkspur's testers were told 30 days ahead, with a reason, and lost access on the day.
     assert not Flag.objects.filter(kind="mass_revocation", program__slug="larkspur-storyboard-pilot").exists()
+
+
+def test_on_the_full_demo_world_the_fair_program_scores_ten_and_the_incident_loses_timely_pay_2(db):
+    # What `make run` shows (scale 1): Brightwater pays its 60.00/h within 14 days, so work of
+    # the last two weeks costs it nothing; Larkspur's orderly end keeps fair access 2;
+    # Halcyon's work unpaid for months loses timely pay 2, on the very first scan.
+    from tracker.demo import FAIR_SLUG
+    from tracker.metrics import program_metrics
+
+    call_command("seed_demo", "--no-progress", stdout=io.StringIO())
+    call_command("scan_flags", stdout=io.StringIO())
+
+    metrics = {m.key: m for m in program_metrics()}
+    fair, larkspur, incident = metrics[FAIR_SLUG], metrics["larkspur-storyboard-pilot"], metrics[INCIDENT_SLUG]
+    assert fair.fairness_score == 10, [p.explanation for p in fair.score_breakdown or [] if not p.earned]
+    assert (fair.pay_gap, fair.owed) == (0, 0) and fair.hours_not_yet_due > 0
+    points = {(p.principle, p.point): p for p in larkspur.score_breakdown}
+    assert points["fair access", 2].earned and larkspur.mass_revocations == 0
+    timely_pay_2 = next(p for p in incident.score_breakdown if (p.principle, p.point) == ("timely pay", 2))
+    assert incident.unpaid_over_90_days_past_due > 0 and timely_pay_2.figure == incident.unpaid_over_90_days_past_due
+    assert incident.owed > 0
