@@ -36,6 +36,14 @@ from programs.models import Program
 from programs.selectors import listed_organizations, listed_programs
 from tracker import cache
 from tracker.filters import FindingFilter, FlagFilter, UnpaidWorkFilter
+from tracker.flag_serializers import (
+    CreatedWebhookSubscriptionSerializer,
+    FindingSerializer,
+    FlagSerializer,
+    UnpaidWorkSerializer,
+    WebhookDeliverySerializer,
+    WebhookSubscriptionSerializer,
+)
 from tracker.forms import PeriodForm, ProgramTableForm
 from tracker.metrics import (
     SORTABLE_FIGURES,
@@ -56,16 +64,10 @@ from tracker.selectors import (
     public_findings,
 )
 from tracker.serializers import (
-    CreatedWebhookSubscriptionSerializer,
-    FindingSerializer,
-    FlagSerializer,
     OrganizationStatsSerializer,
     ProgramStatsSerializer,
     SummarySerializer,
     TimeSeriesSerializer,
-    UnpaidWorkSerializer,
-    WebhookDeliverySerializer,
-    WebhookSubscriptionSerializer,
     metrics_data,
     plain,
     program_stats_data,
