@@ -5,7 +5,6 @@ One table per kind of record, with the same field names as the API and the CSV i
 ISO 8601 (UTC).
 """
 
-import csv
 import io
 import json
 import zipfile
@@ -15,6 +14,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from artists.models import ApprovalDecision, Artist, Work
+from config import csv_safe
 from feedback.models import Compensation, CompensationAllocation, Contribution
 from feedback.owed import with_owed
 from programs.models import AccessEvent, Enrollment
@@ -200,7 +200,7 @@ def export_zip(artist: Artist) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for table, fields in TABLES.items():
             text = io.StringIO()
-            writer = csv.DictWriter(text, fieldnames=fields, lineterminator="\n")
+            writer = csv_safe.DictWriter(text, fieldnames=fields, lineterminator="\n")
             writer.writeheader()
             writer.writerows(records[table])
             archive.writestr(f"{table}.csv", text.getvalue())

@@ -2,7 +2,6 @@
 spreadsheet. A paginated list is rendered from its `results`; nested objects become dotted
 columns (open_flags.unpaid_feedback) and lists of objects are summarised."""
 
-import csv
 import io
 
 from django.http import Http404
@@ -10,6 +9,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import BaseRenderer
+
+from config import csv_safe
 
 
 def flatten(row: dict, prefix: str = "", objects: frozenset = frozenset()) -> dict:
@@ -40,7 +41,7 @@ def to_csv(rows: list[dict]) -> str:
     flat_rows = [flatten(row, objects=objects) for row in rows]
     columns = list(dict.fromkeys(column for row in flat_rows for column in row))
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer = csv_safe.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(flat_rows)
     return out.getvalue()

@@ -5,11 +5,11 @@ empty (tracker.metrics has already made it None). Values are plain: shares as fr
 (0.4237), money as decimals in the row's currency, true/false, empty for no data.
 """
 
-import csv
 from dataclasses import fields
 
 from django.http import HttpResponse
 
+from config import csv_safe
 from feedback.models import Contribution
 from programs.models import Program
 from tracker.metrics import Metrics, Period
@@ -86,7 +86,7 @@ def score_key(point) -> str:
 def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
+    writer = csv_safe.writer(response)
     writer.writerow(header)
     for row in rows:
         writer.writerow([cell(value) for value in row])

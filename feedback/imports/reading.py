@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import zip_longest
 
+from config import csv_safe
+
 # The web pages keep an upload in the session between preview and commit; this bounds it.
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
@@ -106,7 +108,7 @@ class RowError:
 def template_csv(kind: str) -> str:
     """The example file for `contributions` or `compensations`: the header and two rows."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS[kind].all, lineterminator="\r\n")
+    writer = csv_safe.DictWriter(out, fieldnames=COLUMNS[kind].all, lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(TEMPLATE_ROWS[kind])
     return out.getvalue()
