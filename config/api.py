@@ -4,15 +4,24 @@ bodies, and turning a service's ValidationError into a 400 with the same fields.
 from collections.abc import Mapping
 from contextlib import contextmanager
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.conf import settings
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import QueryDict
+from django.utils.datastructures import MultiValueDict
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.views import APIView
+from rest_framework.views import APIView, exception_handler
 
 from config.auth import current_artist
 
@@ -61,15 +70,42 @@ def service_errors(field_map: Mapping[str, str] | None = None):
         raise api_validation_error(error, field_map) from None
 
 
-# A write body naming a field the serializer does not have answers 400 on that field,
-# instead of the field being silently ignored (a typo would otherwise lose data).
+def handle_exception(exc, context):
+    """DRF's exception handler (REST_FRAMEWORK's EXCEPTION_HANDLER), plus the body Django
+    refuses before any parser reads it, answered in JSON rather than as the site's HTML 400:
+    larger than DATA_UPLOAD_MAX_MEMORY_SIZE (413), or with too many form fields or files (400).
+    Pages keep Django's own answer: this runs for API views only."""
+    if not isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        return exception_handler(exc, context)
+    request = context.get("request")
+    if request is not None:
+        # What DRF does when a parser fails: the body reads as empty from now on, so the
+        # browsable renderer does not read it again and raise a second time.
+        request._data = request._full_data = QueryDict("")
+        request._files = MultiValueDict()
+    if isinstance(exc, RequestDataTooBig):
+        detail = f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes."
+        return Response({"detail": detail}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+
+
+# A write body naming a field the serializer does not have, or one the client cannot set (a
+# read-only field such as `id`, or a hidden one), answers 400 on that field instead of the
+# field being silently ignored (a typo would otherwise lose data).
 # (A comment, not a docstring: the schema would show it as every serializer's description.)
 class RejectUnknownFieldsMixin:
     unknown_field_message = "Unknown field."
+    read_only_field_message = "This field is read-only: it cannot be set."
 
     def to_internal_value(self, data):
-        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, Mapping) else []
-        errors = {str(name): [self.unknown_field_message] for name in unknown}
+        errors = {}
+        if isinstance(data, Mapping):
+            for name in sorted(set(data), key=str):
+                field = self.fields.get(name)
+                if field is None:
+                    errors[str(name)] = [self.unknown_field_message]
+                elif field.read_only or isinstance(field, serializers.HiddenField):
+                    errors[str(name)] = [self.read_only_field_message]
         try:
             value = super().to_internal_value(data)
         except serializers.ValidationError as exc:

@@ -8,6 +8,8 @@ so they are derived here once for every endpoint instead of annotated on each:
 - 403: a view that refuses a signed-in user with neither an artist profile nor staff rights,
   and every write a browser session makes without its CSRF token;
 - 404: a path that names a record or slug, and a page number past the last page;
+- 413 and 415: every operation with a request body, for a body too large to read or in a
+  media type the operation does not read;
 - 429: every throttled view, with Retry-After.
 
 Anonymous access is read from the permissions themselves, so a read-only-for-anonymous
@@ -97,6 +99,7 @@ class AutoSchema(openapi.AutoSchema):
         if "{" in self.path or "page" in parameters:
             refusals["404"] = (error, "No such record, or a page past the last.", None)
         if "requestBody" in operation:
+            refusals["413"] = (error, "A request body larger than the server reads.", None)
             refusals["415"] = (error, "A body in a media type this operation does not read.", None)
         if self.view.get_throttles():
             refusals["429"] = (error, "Too many requests: wait as long as Retry-After says.", RETRY_AFTER)

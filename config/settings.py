@@ -215,6 +215,12 @@ STORAGES = {
     },
 }
 
+# The largest request body Django reads into memory (Django's default, 2.5 MB): a bigger JSON
+# or form body answers 413 on the API (config.api.handle_exception) and 400 on a page. Files
+# in a multipart upload do not count: evidence files have their own 5 MB limit
+# (programs/evidence.py), the CSV import its own (feedback/imports).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -249,6 +255,14 @@ REST_FRAMEWORK = {
         "config.renderers.CSVRenderer",
     ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.renderers.ContentNegotiation",
+    # JSON that cannot be read (too deep, a lone surrogate, NaN…) answers 400, never 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # A body over DATA_UPLOAD_MAX_MEMORY_SIZE answers 413 in JSON on the API.
+    "EXCEPTION_HANDLER": "config.api.handle_exception",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [

@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, NotFound
 from rest_framework.filters import OrderingFilter
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from config.api import ArtistRecordsViewSet, IsArtist, service_errors
 from config.auth import current_artist
+from config.parsers import JSONParser
 from config.renderers import StrictPagination
 from config.schema import ErrorSerializer
 from programs import services

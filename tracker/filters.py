@@ -81,7 +81,7 @@ class MonthField(forms.CharField):
         if not value:
             return None
         match = re.fullmatch(r"(\d{4})-(\d{2})", value)
-        if not match or not 1 <= int(match[2]) <= 12:
+        if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1:
             raise forms.ValidationError("Enter a month as YYYY-MM, e.g. 2026-11.", code="invalid")
         return dt.date(int(match[1]), int(match[2]), 1)
 

@@ -314,6 +314,7 @@ def test_findings_are_filtered(api, world, query, expected):
     [
         ({"month": "yesterday"}, "month"),
         ({"month": "2026-13"}, "month"),
+        ({"month": "0000-01"}, "month"),
         ({"kind": "bogus"}, "kind"),
         ({"state": "maybe"}, "state"),
         ({"program": "unknown"}, "program"),
