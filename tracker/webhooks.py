@@ -22,9 +22,8 @@ import ipaddress
 import json
 import logging
 import socket
-import urllib.error
+import ssl
 import urllib.parse
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -133,12 +132,23 @@ class DestinationNotAllowed(ValueError):
     """The webhook URL points at this server's own network."""
 
 
-def check_destination(url: str) -> None:
-    """Refuse a URL whose host is or resolves to a loopback, private, link-local or reserved
-    address, so a client cannot make the tracker POST into its own network. Tests and
-    local development allow them with WEBHOOK_ALLOW_PRIVATE_HOSTS."""
-    if settings.WEBHOOK_ALLOW_PRIVATE_HOSTS:
-        return
+REDIRECT_REFUSED = "redirects are not followed; give the final address as the webhook URL"
+
+
+class CheckedURL(str):
+    """A webhook URL with the addresses its host resolved to when it was checked: a delivery
+    connects to one of these, so the host is never resolved a second time (a DNS answer that
+    changes between the check and the connection cannot send it into the private network)."""
+
+    addresses: tuple[str, ...]
+
+    def __new__(cls, url: str, addresses: tuple[str, ...]) -> "CheckedURL":
+        checked = super().__new__(cls, url)
+        checked.addresses = addresses
+        return checked
+
+
+def _url_parts(url: str) -> tuple[urllib.parse.SplitResult, int]:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise DestinationNotAllowed("Use an http:// or https:// address with a host name.")
@@ -146,23 +156,91 @@ def check_destination(url: str) -> None:
         port = parts.port
     except ValueError:  # a port past 65535 passes URL validation
         raise DestinationNotAllowed("The port must be at most 65535.") from None
+    return parts, port or (443 if parts.scheme == "https" else 80)
+
+
+def resolve_destination(url: str) -> CheckedURL:
+    """Resolve the URL's host once and refuse it if any of its addresses is loopback, private,
+    link-local, reserved or multicast, so a client cannot make the tracker POST into its own
+    network. Returns the URL with the addresses that passed. Tests and local development allow
+    private addresses with WEBHOOK_ALLOW_PRIVATE_HOSTS (the host is still resolved once)."""
+    parts, port = _url_parts(url)
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, port or 443)}
-    except (socket.gaierror, UnicodeError):
+        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
         raise DestinationNotAllowed(f"The host {parts.hostname} cannot be resolved.") from None
-    for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if not ip.is_global or ip.is_multicast:
-            raise DestinationNotAllowed(f"{parts.hostname} is a private or local address; use a public one.")
+    addresses = tuple(dict.fromkeys(info[4][0] for info in infos))
+    if not addresses:
+        raise DestinationNotAllowed(f"The host {parts.hostname} cannot be resolved.")
+    if not settings.WEBHOOK_ALLOW_PRIVATE_HOSTS:
+        for address in addresses:
+            ip = ipaddress.ip_address(address.split("%")[0])
+            if not ip.is_global or ip.is_multicast:
+                raise DestinationNotAllowed(f"{parts.hostname} is a private or local address; use a public one.")
+    return CheckedURL(url, addresses)
+
+
+def check_destination(url: str) -> None:
+    """Refuse a subscription URL whose host is or resolves to a private address (see
+    `resolve_destination`); with WEBHOOK_ALLOW_PRIVATE_HOSTS every address is accepted."""
+    if settings.WEBHOOK_ALLOW_PRIVATE_HOSTS:
+        return
+    resolve_destination(url)
+
+
+class _PinnedConnection:
+    """Connects to the addresses given, in order, instead of resolving `host` again; the
+    request still names `host` (Host header) and, for https, TLS checks the certificate
+    against `host` and sends it as SNI."""
+
+    def __init__(self, host: str, port: int, *, addresses: tuple[str, ...], timeout: float, **kwargs) -> None:
+        super().__init__(host, port, timeout=timeout, **kwargs)
+        self.addresses = addresses
+
+    def connect(self) -> None:
+        error: OSError | None = None
+        for address in self.addresses:
+            try:
+                sock = socket.create_connection((address, self.port), self.timeout)
+            except OSError as exc:
+                error = exc
+                continue
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self.sock = self.wrap(sock)
+            return
+        raise error or OSError("no address to connect to")
+
+    def wrap(self, sock: socket.socket) -> socket.socket:
+        return sock
+
+
+class PinnedHTTPConnection(_PinnedConnection, http.client.HTTPConnection):
+    pass
+
+
+class PinnedHTTPSConnection(_PinnedConnection, http.client.HTTPSConnection):
+    def __init__(self, host: str, port: int, **kwargs) -> None:
+        self.tls = ssl.create_default_context()
+        super().__init__(host, port, context=self.tls, **kwargs)
+
+    def wrap(self, sock: socket.socket) -> socket.socket:
+        return self.tls.wrap_socket(sock, server_hostname=self.host)
 
 
 def http_post(url: str, body: bytes, headers: dict[str, str]) -> Response:
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    """POST once, to an address the host resolved to when it was checked (a `CheckedURL`;
+    any other URL is checked here first). A redirect is answered as it came, never followed."""
+    if not isinstance(url, CheckedURL):
+        url = resolve_destination(url)
+    parts, port = _url_parts(url)
+    connection_class = PinnedHTTPSConnection if parts.scheme == "https" else PinnedHTTPConnection
+    connection = connection_class(parts.hostname, port, addresses=url.addresses, timeout=TIMEOUT_SECONDS)
+    target = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (http/https only)
-            return Response(status=response.status)
-    except urllib.error.HTTPError as error:
-        return Response(status=error.code)
+        connection.request("POST", target, body=body, headers=headers)
+        return Response(status=connection.getresponse().status)
+    finally:
+        connection.close()
 
 
 def attempt(delivery: WebhookDelivery, *, now: dt.datetime, post: Callable = http_post) -> bool:
@@ -186,11 +264,16 @@ def attempt(delivery: WebhookDelivery, *, now: dt.datetime, post: Callable = htt
     delivery.attempts += 1
     delivery.last_attempt_at = now
     try:
-        check_destination(subscription.url)
-        response = post(subscription.url, body, headers)
+        # Resolved and checked here, before anything is sent; `http_post` connects to the
+        # checked addresses. With private hosts allowed there is nothing to check, and
+        # `http_post` resolves the host itself (once).
+        url = subscription.url if settings.WEBHOOK_ALLOW_PRIVATE_HOSTS else resolve_destination(subscription.url)
+        response = post(url, body, headers)
         delivery.last_status_code = response.status
         delivered = 200 <= response.status < 300
         error = "" if delivered else f"HTTP {response.status}"
+        if 300 <= response.status < 400:
+            error = f"HTTP {response.status}: {REDIRECT_REFUSED}"
     except (OSError, ValueError, http.client.HTTPException) as exc:  # refused, timed out, DNS, bad URL, not HTTP …
         delivery.last_status_code = None
         delivered, error = False, f"{type(exc).__name__}: {exc}"

@@ -8,9 +8,11 @@ would, with `tracker.webhooks.verify_signature`.
 """
 
 import datetime as dt
+import ipaddress
 import json
 import logging
 import socket
+import ssl
 import threading
 import time
 from dataclasses import dataclass
@@ -616,3 +618,167 @@ def test_a_delivery_to_a_private_address_is_recorded_as_refused_not_sent(db, set
     delivery.refresh_from_db()
     assert sent == []
     assert "private or local address" in delivery.last_error and delivery.status == "pending"
+
+
+class Redirector:
+    """An endpoint on loopback that answers every POST with a redirect to `location`."""
+
+    def __init__(self, location: str, status: int = 302) -> None:
+        self.hits = 0
+        redirector = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                redirector.hits += 1
+                self.send_response(status)
+                self.send_header("Location", location)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_is_not_followed_and_the_attempt_fails_with_the_reason(db, receiver, status):
+    redirector = Redirector(f"{receiver.url}/internal", status=status)
+    try:
+        program_without_terms()
+        subscribe(redirector.url)
+        run_scan(rules=["undefined_terms"])
+
+        report = deliver_due()
+    finally:
+        redirector.stop()
+
+    delivery = WebhookDelivery.objects.get()
+    assert redirector.hits == 1
+    assert receiver.requests == []
+    assert (report.delivered, report.failed) == (0, 1)
+    assert delivery.status == WebhookDelivery.Status.PENDING and delivery.delivered_at is None
+    assert delivery.last_status_code == status
+    assert (
+        delivery.last_error == f"HTTP {status}: redirects are not followed; give the final address as the webhook URL"
+    )
+
+
+def test_a_redirect_is_never_followed_even_after_every_retry(db, receiver):
+    redirector = Redirector(f"{receiver.url}/internal")
+    try:
+        program_without_terms()
+        subscribe(redirector.url)
+        run_scan(rules=["undefined_terms"])
+        for attempt_number in range(MAX_ATTEMPTS):
+            deliver_due(now=timezone.now() + dt.timedelta(days=attempt_number))
+    finally:
+        redirector.stop()
+
+    delivery = WebhookDelivery.objects.get()
+    assert redirector.hits == MAX_ATTEMPTS and receiver.requests == []
+    assert delivery.status == WebhookDelivery.Status.FAILED
+    assert "redirects are not followed" in delivery.last_error
+
+
+class RebindingResolver:
+    """DNS that answers a public address the first time a name is asked and loopback after
+    that (DNS rebinding); IP addresses resolve as themselves."""
+
+    def __init__(self, real, public: str) -> None:
+        self.real, self.public = real, public
+        self.asked: list[str] = []
+
+    def __call__(self, host, port, *args, **kwargs):
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            self.asked.append(host)
+            address = self.public if len(self.asked) == 1 else "127.0.0.1"
+            return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
+        return self.real(host, port, *args, **kwargs)
+
+
+def test_the_delivery_connects_to_the_address_that_was_checked_not_a_new_answer(db, settings, receiver, monkeypatch):
+    """The host is resolved once; the connection goes to the public address that passed the
+    check (here routed to the receiver, standing in for the public server), with the URL's
+    host name in the Host header, though the name now resolves to loopback."""
+    settings.WEBHOOK_ALLOW_PRIVATE_HOSTS = False
+    public = "93.184.215.14"
+    port = receiver.server.server_address[1]
+    resolver = RebindingResolver(socket.getaddrinfo, public)
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    connected_to = []
+    real_create_connection = socket.create_connection
+
+    def create_connection(address, *args, **kwargs):
+        connected_to.append(address)
+        if address == (public, port):
+            return real_create_connection(("127.0.0.1", port), *args, **kwargs)
+        raise ConnectionRefusedError("only the public address is routed in this test")
+
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+    program_without_terms()
+    subscribe(f"http://hooks.example.com:{port}/hook")
+    run_scan(rules=["undefined_terms"])
+
+    report = deliver_due()
+
+    assert resolver.asked == ["hooks.example.com"]
+    assert connected_to == [(public, port)]
+    assert report.delivered == 1 and WebhookDelivery.objects.get().status == WebhookDelivery.Status.DELIVERED
+    [request] = receiver.requests
+    assert request.headers["Host"] == f"hooks.example.com:{port}"
+    assert request.signature_valid
+
+
+def test_a_host_with_one_private_address_among_public_ones_is_refused_and_not_contacted(db, settings, monkeypatch):
+    settings.WEBHOOK_ALLOW_PRIVATE_HOSTS = False
+
+    def resolve(host, port, *args, **kwargs):
+        return [
+            (socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))
+            for address in ("93.184.215.14", "10.0.0.7")
+        ]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    connected_to = []
+    monkeypatch.setattr(socket, "create_connection", lambda address, *args, **kwargs: connected_to.append(address))
+    program_without_terms()
+    subscribe("https://hooks.example.com/hook")
+    run_scan(rules=["undefined_terms"])
+
+    report = deliver_due()
+
+    delivery = WebhookDelivery.objects.get()
+    assert report.failed == 1 and connected_to == []
+    assert "private or local address" in delivery.last_error
+
+
+def test_https_checks_the_certificate_against_the_host_name_not_the_address(monkeypatch):
+    """TLS is started on the pinned socket with the URL's host as SNI and certificate name."""
+    wrapped = []
+
+    class Socket:
+        def setsockopt(self, *args):
+            pass
+
+    monkeypatch.setattr(socket, "create_connection", lambda address, *args, **kwargs: Socket())
+    connection = webhooks.PinnedHTTPSConnection("hooks.example.com", 443, addresses=("93.184.215.14",), timeout=1)
+    monkeypatch.setattr(
+        connection.tls, "wrap_socket", lambda sock, server_hostname: wrapped.append(server_hostname) or sock
+    )
+    connection.connect()
+
+    assert wrapped == ["hooks.example.com"]
+    assert connection.tls.check_hostname and connection.tls.verify_mode == ssl.CERT_REQUIRED
