@@ -2,7 +2,8 @@
 
 `CsvFile` is one file as uploaded; `COLUMNS` names the columns each kind of file
 (`CONTRIBUTIONS`, `COMPENSATIONS`) takes; `_read_table` turns a file into numbered rows of
-{column: value}, reporting what cannot be read as `RowError`s. `template_csv` writes the
+{column: value}, reporting what cannot be read as `RowError`s, a cell PostgreSQL could not
+store (a NUL character) included. `template_csv` writes the
 downloadable example of each file.
 """
 
@@ -172,10 +173,36 @@ def _read_table(file: CsvFile, columns: Columns, errors: list[RowError]) -> _Tab
             if any(value for name, value in cells_by_name if not name):
                 problem(line, "This row has a value in a column without a name in the header.")
                 continue
-            table.rows.append((line, {name: value for name, value in cells_by_name if name}))
+            row = {name: value for name, value in cells_by_name if name}
+            if _has_unstorable(row, line, problem):
+                continue
+            table.rows.append((line, row))
     except csv.Error as error:
         problem(line + 1, f"The file cannot be read as CSV here ({error}).")
     return table
+
+
+# What PostgreSQL cannot keep in a text column: the NUL character, and (in UTF-8) a lone
+# surrogate. Refused here, before anything else reads the cell (a NUL would even make the
+# program lookup fail), so the preview refuses what the write would.
+NUL = "\x00"
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_unstorable(row: dict[str, str], line: int, problem: Callable[[int, str], None]) -> bool:
+    found = False
+    for name, value in row.items():
+        if NUL in value:
+            problem(
+                line,
+                f"{name}: This cell contains a null character (NUL, byte 0), which cannot be stored. "
+                "It is often left by a file saved from another program; delete it and upload the file again.",
+            )
+            found = True
+        elif LONE_SURROGATE.search(value):
+            problem(line, f"{name}: This cell contains a character that is not valid Unicode text.")
+            found = True
+    return found
 
 
 def _header_is_usable(names: list[str], columns: Columns, problem: Callable[[int, str], None]) -> bool:

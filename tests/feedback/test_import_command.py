@@ -92,3 +92,20 @@ def test_an_unknown_artist_or_missing_file_is_an_error(artist, files, tmp_path):
         run("--artist", "mira", "--contributions", tmp_path / "missing.csv")
     with pytest.raises(CommandError, match="Give --contributions FILE, --compensations FILE, or both."):
         run("--artist", "mira")
+
+
+def test_a_null_character_is_refused_with_its_line_before_anything_is_written(artist, tmp_path):
+    bad = tmp_path / "hours.csv"
+    bad.write_bytes(
+        (
+            "program,kind,title,hours_spent,occurred_on\n"
+            f"video-preview,feedback_session,Call,2,{DAY}\n"
+            f"video-preview,feedback_session,Ca\x00ll,2,{DAY}\n"
+        ).encode()
+    )
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 problem in the files; nothing was imported."):
+        call_command("import_ledger", "--artist", "mira", "--contributions", bad, "--no-progress", stderr=err)
+
+    assert err.getvalue().startswith(f"{bad}:3: title: This cell contains a null character")
+    assert stored() == (0, 0, 0)

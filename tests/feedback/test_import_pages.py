@@ -231,3 +231,36 @@ def test_the_template_examples_import_cleanly_once_the_program_is_yours(client, 
 
 def test_an_unknown_template_is_not_found(client, db):
     assert client.get("/me/import/template/works.csv").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("bad_row", "problem"),
+    [
+        (
+            f"video-preview,feedback_session,Call\x00,2,{DAY}\n",
+            "title: This cell contains a null character (NUL, byte 0), which cannot be stored.",
+        ),
+        (f"video-preview,feedback_session,{'x' * 201},2,{DAY}\n", "title: At most 200 characters (this has 201)."),
+    ],
+)
+def test_a_cell_the_database_would_refuse_is_refused_at_preview_with_its_line(artist_client, bad_row, problem):
+    text = (
+        "program,kind,title,hours_spent,occurred_on\n"
+        f"video-preview,feedback_session,Call,2,{DAY}\n" + bad_row + f"video-preview,bug_report,Crash,1,{DAY}\n"
+    )
+    response = artist_client.post(reverse("import"), {"contributions": upload("hours.csv", text)})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "1 problem stops the import" in page
+    assert re.findall(r"<td>hours.csv</td><td class=\"num\">(\d+)</td><td>([^<]*)</td>", page)[0][0] == "3"
+    assert problem in page
+    assert 'name="token"' not in page and reverse("import-confirm") not in page
+    assert SESSION_KEY not in artist_client.session
+    assert stored() == (0, 0, 0)
+
+    fixed = text.replace(bad_row, f"video-preview,feedback_session,Call,2,{DAY}\n")
+    response = artist_client.post(reverse("import"), {"contributions": upload("hours.csv", fixed)})
+    assert "Import 3 contributions" in response.content.decode()
+    response = artist_client.post(reverse("import-confirm"), {"token": token_in(response)})
+    assert response.status_code == 302 and stored() == (3, 0, 0)

@@ -447,3 +447,89 @@ def test_ten_thousand_rows_import_in_one_go(artist):
 
     assert stored() == (10_000, 1_000, 10_000)
     assert elapsed < 20
+
+
+NUL_MESSAGE = "This cell contains a null character (NUL, byte 0), which cannot be stored."
+
+
+@pytest.mark.parametrize("column", ["program", "kind", "title", "hours_spent", "description", "ref"])
+def test_a_null_character_in_any_contribution_cell_is_refused_at_preview_on_its_line(artist, column):
+    value = {"program": "video-preview", "kind": "bug_report", "hours_spent": "2"}.get(column, "Call")
+    files = {"contributions": contributions_csv(good_row(), good_row(**{column: value + "\x00"}), good_row())}
+
+    preview = preview_import(artist=artist, **files)
+
+    assert [str(error) for error in preview.errors] == [
+        f"contributions.csv:3: {column}: {NUL_MESSAGE} "
+        "It is often left by a file saved from another program; delete it and upload the file again."
+    ]
+    assert [row.line for row in preview.contributions] == [2, 4]
+    assert stored() == (0, 0, 0)
+    # The confirmation refuses it the same way, rather than failing at the database.
+    assert refused(artist, **files)[0].startswith(f"contributions.csv:3: {column}: {NUL_MESSAGE}")
+
+
+@pytest.mark.parametrize("column", ["program", "amount", "note", "pays_for"])
+def test_a_null_character_in_a_compensation_cell_is_refused_at_preview(artist, column):
+    row = good_payment(**{column: {"amount": "10"}.get(column, "x") + "\x00"})
+
+    preview = preview_import(artist=artist, compensations=compensations_csv(good_payment(), row))
+
+    assert [str(error).split(" (")[0] for error in preview.errors] == [
+        f"compensations.csv:3: {column}: This cell contains a null character"
+    ]
+    assert stored() == (0, 0, 0)
+
+
+def test_a_lone_surrogate_is_refused_at_preview_with_its_line(artist):
+    # The UTF-8 form of U+D800, which no text may hold: what a broken export can leave.
+    content = contributions_csv(good_row(), good_row()).content + good_row(title="Call").encode().replace(
+        b"Call", b"C\xed\xa0\x80ll"
+    )
+
+    preview = preview_import(artist=artist, contributions=CsvFile("contributions.csv", content))
+
+    assert [(error.line, error.message.split(".")[0]) for error in preview.errors] == [(4, "This is not UTF-8 text")]
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        (good_row(title="x" * 201), "title: At most 200 characters (this has 201)."),
+        (good_row(hours_spent="99999999999999999999999999999999"), "hours_spent: Hours spent cannot be more than 24"),
+        (good_row(occurred_on="0000-01-01"), "occurred_on: '0000-01-01' is not a real date."),
+        (good_row(occurred_on="10000-01-01"), "is not a date written YYYY-MM-DD"),
+    ],
+)
+def test_what_the_database_would_refuse_is_refused_at_preview(artist, row, reason):
+    preview = preview_import(artist=artist, contributions=contributions_csv(good_row(), row))
+
+    assert preview.errors and {(error.file, error.line) for error in preview.errors} == {("contributions.csv", 3)}
+    assert reason in str(preview.errors[0])
+    assert [row.line for row in preview.contributions] == [2]
+
+
+def test_an_amount_too_large_for_its_column_is_refused_at_preview(artist):
+    preview = preview_import(
+        artist=artist, compensations=compensations_csv(good_payment(), good_payment(amount="99999999999.9"))
+    )
+
+    assert [str(error) for error in preview.errors] == [
+        "compensations.csv:3: amount: There can be no more than 12 digits in total."
+    ]
+
+
+def test_the_longest_values_the_columns_hold_preview_and_import(artist):
+    files = {
+        "contributions": contributions_csv(
+            good_row(title="x" * 200, hours_spent="24.00", description="d" * 20000, ref="r" * 100)
+        ),
+        "compensations": compensations_csv(good_payment(amount="9999999999.99", pays_for="r" * 100)),
+    }
+
+    assert preview_import(artist=artist, **files).errors == []
+    import_ledger(artist=artist, **files)
+
+    assert stored() == (1, 1, 1)
+    assert Contribution.objects.get().title == "x" * 200
+    assert Compensation.objects.get().amount == Decimal("9999999999.99")
