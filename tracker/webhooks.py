@@ -12,6 +12,10 @@ secret; receivers check `X-Tracker-Signature: sha256=<hex>` against `X-Tracker-T
 (see `verify_signature`, which a receiver can copy). Deliveries are rows: a worker takes
 the due ones with SELECT … FOR UPDATE SKIP LOCKED, so several workers never send one
 twice, and a failure is retried later with exponential backoff until MAX_ATTEMPTS.
+
+Each attempt resolves the subscription's host once, refuses it if any address is private
+(`resolve_destination`), and connects to an address that passed, sending the URL's host
+name as Host and as the TLS name (`http_post`); a redirect is a failed attempt, never followed.
 """
 
 import datetime as dt
