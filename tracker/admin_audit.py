@@ -33,6 +33,7 @@ class AuditEventAdmin(EventsAdmin):
     list_display = ("pgh_created_at", "action", "record", "who", "path", "changes")
     list_display_links = None
     list_per_page = 50
+    change_list_template = None  # the admin's own list, not pghistory.admin's
 
     def get_list_display(self, request):
         return self.list_display
