@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 
+from config.audit import audit_trail
+
 handle_validator = RegexValidator(
     r"^[A-Za-z0-9_.-]{3,40}$",
     "A handle is 3 to 40 letters, digits, dots, dashes or underscores.",
@@ -62,6 +64,7 @@ class Artist(models.Model):
         return self.handle
 
 
+@audit_trail(exclude=("title", "description"))
 class Work(models.Model):
     """A creation an artist submitted to a program for approval."""
 
@@ -119,6 +122,7 @@ class Work(models.Model):
         return self.title
 
 
+@audit_trail(exclude=("reason",))
 class ApprovalDecision(models.Model):
     class Outcome(models.TextChoices):
         APPROVED = "approved", "Approved"

@@ -72,6 +72,10 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # The audit trail: PostgreSQL triggers (django-pgtrigger) write an event row for every
+    # insert, update and delete of the tracked records (django-pghistory).
+    "pgtrigger",
+    "pghistory",
     "programs",
     "artists",
     "feedback",
@@ -85,6 +89,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who (the user's id) and where (the path) for the audit trail, on every write request;
+    # it also catches the user DRF authenticates later, in the view.
+    "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

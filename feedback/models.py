@@ -4,6 +4,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from config.audit import audit_trail
+
 MAX_HOURS_PER_ENTRY = Decimal("24")
 
 
@@ -70,6 +72,7 @@ class Contribution(models.Model):
         return self.title
 
 
+@audit_trail(exclude=("note",))
 class Compensation(models.Model):
     """Money or a thing of value given for an enrollment, in the program's currency."""
 
@@ -124,6 +127,7 @@ class Compensation(models.Model):
         return self.kind in self.CASH_EQUIVALENT_KINDS
 
 
+@audit_trail()
 class CompensationAllocation(models.Model):
     """The part of a compensation that pays for one contribution.
 

@@ -7,9 +7,11 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from config.audit import audit_trail
 from programs.evidence import MAX_FILE_BYTES, evidence_storage, evidence_upload_to
 
 
+@audit_trail()
 class Organization(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
@@ -42,6 +44,7 @@ class Organization(models.Model):
         return self.name
 
 
+@audit_trail()
 class Program(models.Model):
     class Status(models.TextChoices):
         ANNOUNCED = "announced", "Announced"
@@ -136,6 +139,7 @@ class Program(models.Model):
         return bool(self.responsible_use_definition.strip() and self.confidential_content_definition.strip())
 
 
+@audit_trail(exclude=("verification_reason",))
 class Enrollment(models.Model):
     """An artist's tester access to a program. Its status mirrors its latest AccessEvent."""
 
@@ -223,6 +227,7 @@ class EnrollmentReview(Enrollment):
         verbose_name_plural = "verification queue"
 
 
+@audit_trail(exclude=("note", "file", "original_filename"))
 class EnrollmentEvidence(models.Model):
     """Something the artist gives to show they really were a tester: a note, and perhaps a
     file (the invitation email, say). Files are private: see programs/evidence.py."""
@@ -254,6 +259,7 @@ class EnrollmentEvidence(models.Model):
         return f"Evidence given {self.uploaded_at:%Y-%m-%d %H:%M}"
 
 
+@audit_trail(exclude=("reason",))
 class VerificationDecision(models.Model):
     """Append-only history of reviewers' decisions on an enrollment. Written only by services."""
 
@@ -287,6 +293,7 @@ class VerificationDecision(models.Model):
         return f"{self.get_decision_display()} {self.decided_at:%Y-%m-%d}"
 
 
+@audit_trail(exclude=("reason",))
 class AccessEvent(models.Model):
     """Append-only history of an enrollment's access. Written only by services."""
 

@@ -4,6 +4,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 
+from tracker import admin_audit  # noqa: F401  (registers the Audit trail admin)
 from tracker.models import Flag, Follow, JobRun, WebhookDelivery, WebhookSubscription
 from tracker.tasks import scan_flags
 

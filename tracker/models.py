@@ -6,8 +6,12 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from pghistory.models import MiddlewareEvents
+
+from config.audit import audit_trail
 
 
+@audit_trail()
 class Flag(models.Model):
     """A finding about a program: raised by a rule, resolved when its condition clears.
 
@@ -222,3 +226,14 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.flag_id} → {self.subscription}"
+
+
+class AuditEvent(MiddlewareEvents):
+    """The audit trail, read across every `<Model>Audit` table (config/audit.py): one row per
+    insert, update or delete of a tracked record, with who (the request's user) and where
+    (the path). Nothing stores it: it is a view for the admin (tracker/admin_audit.py)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "audit trail entry"
+        verbose_name_plural = "audit trail"
