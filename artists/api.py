@@ -10,6 +10,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
@@ -20,6 +21,7 @@ from artists.exports import artist_records
 from artists.models import ApprovalDecision, Work
 from config.api import ArtistRecordsViewSet, IsArtist, RejectUnknownFieldsMixin, service_errors
 from config.auth import current_artist
+from config.lockout import lockout_json
 from feedback.owed import RATE_DEFAULT, RATE_FROM_PROGRAM, with_owed
 from programs.api import EnrollmentProgramField, EnrollmentViewSet
 from programs.serializers import EnrollmentSerializer
@@ -90,12 +92,18 @@ class TokenSerializer(serializers.Serializer):
 
 
 class TokenView(AuthView):
-    """Exchange a username and password for the account's API token."""
+    """Exchange a username and password for the account's API token. After
+    LOGIN_FAILURE_LIMIT wrong passwords for an account from one address, that account's
+    sign-in from that address answers 429 until the cool-off ends or staff unlock it."""
 
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
     def post(self, request):
         credentials = TokenRequestSerializer(data=request.data, context={"request": request})
-        credentials.is_valid(raise_exception=True)
+        if not credentials.is_valid():
+            # django-axes flags the request when this attempt is refused for a lockout.
+            if getattr(request, "axes_locked_out", False):
+                return lockout_json()
+            raise ValidationError(credentials.errors)
         token, _ = Token.objects.get_or_create(user=credentials.validated_data["user"])
         return Response({"token": token.key})
 

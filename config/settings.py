@@ -6,6 +6,7 @@ asks for the embedded database by leaving DATABASE_URL unset.
 """
 
 import os
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     # insert, update and delete of the tracked records (django-pghistory).
     "pgtrigger",
     "pghistory",
+    "axes",
     "programs",
     "artists",
     "feedback",
@@ -94,6 +96,15 @@ MIDDLEWARE = [
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a sign-in refused for too many failures into the lockout page or JSON.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first: it refuses a sign-in while the account is locked out from the address,
+# before the password is checked; then Django's own check of the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -242,6 +253,39 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tracker@localhost")
 
+# The client's address: with TRUSTED_PROXY_COUNT=0 only the connection's address
+# (REMOTE_ADDR); behind N proxies that each append to X-Forwarded-For, the Nth address from
+# its right (what the outermost trusted proxy saw). Anything further left is the client's
+# own say and never used. The API throttles (NUM_PROXIES below) and the sign-in lockout
+# (config/lockout.py) both use it.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must not be negative.")
+
+# Sign-in lockout (django-axes), on the web login, the admin's and the API token door:
+# after LOGIN_FAILURE_LIMIT wrong passwords for one account from one address, that account
+# cannot sign in from that address for LOGIN_COOLOFF_MINUTES, or until staff delete the
+# access attempt in the admin ("Access attempts") or run `manage.py axes_reset`.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+if LOGIN_FAILURE_LIMIT < 1:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT must be at least 1.")
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
+if LOGIN_COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured("LOGIN_COOLOFF_MINUTES must be at least 1.")
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+# Keyed by account and address together: a guesser locks out the account only from their
+# own address, so they cannot lock its owner out from everywhere; spraying many accounts
+# from one address is slowed by the API's per-address throttle.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Failed sign-ins are counted in the database; successful ones are not logged.
+AXES_DISABLE_ACCESS_LOG = True
+
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -276,6 +320,8 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
+    # Throttles count per client address from the trusted proxies only (see above).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_ANON_RATE", "120/minute"),
         "user": os.environ.get("API_USER_RATE", "600/minute"),
@@ -333,5 +379,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"pgserver": {"level": "WARNING"}},
+    # axes: lockouts are warnings; its start-up banner and each failure are not logged.
+    "loggers": {"pgserver": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, include, path, reverse
 
 from artists.models import Artist
@@ -161,7 +161,7 @@ def test_password_reset_emails_a_link_that_sets_a_new_password(client, db):
     login = client.post(reverse("login"), {"username": "mira", "password": "a-brand-new-phrase"})
     assert login.status_code == 302
     assert client.session["_auth_user_id"]
-    assert not client.login(username="mira", password="correct-horse-battery")
+    assert not client.login(request=HttpRequest(), username="mira", password="correct-horse-battery")
 
 
 def test_a_used_or_broken_reset_link_explains_and_offers_a_new_one(client, db):

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Sum
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -291,7 +292,7 @@ def test_deleting_the_account_erases_the_person_and_keeps_the_program_figures(cl
     assert "Your account is deleted." in response.content.decode()
     assert not response.context["user"].is_authenticated
     assert not User.objects.filter(username="mira").exists()
-    assert not client.login(username="mira", password=PASSWORD)
+    assert not client.login(request=HttpRequest(), username="mira", password=PASSWORD)
     assert client.post(reverse("login"), {"username": "mira", "password": PASSWORD}).status_code == 200
 
     artist.refresh_from_db()

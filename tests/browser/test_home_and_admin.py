@@ -51,3 +51,21 @@ def test_wrong_password_shows_an_error(page):
     page.get_by_role("button", name="Log in").click()
 
     expect(page.get_by_role("alert").first).to_contain_text("enter a correct username and password")
+
+
+def test_after_five_wrong_passwords_the_login_page_says_the_account_is_locked(page, screenshot):
+    factories.UserFactory(username="curator")
+
+    page.goto("/accounts/login/")
+    for attempt in range(5):
+        page.get_by_label("Username").fill("curator")
+        page.get_by_label("Password").fill(f"not-the-password-{attempt}")
+        page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Log in").click()
+
+    expect(page.get_by_role("alert").first).to_contain_text(
+        "Too many failed sign-ins for this account from this address; try again in 15 minutes"
+    )
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()  # still signed out
+    screenshot("login-locked-out")

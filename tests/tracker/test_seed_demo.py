@@ -12,6 +12,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Min, Q, Sum
+from django.http import HttpRequest
 from django.utils import timezone
 
 from artists.models import ApprovalDecision, Artist, Work
@@ -156,7 +157,7 @@ def test_other_programs_span_the_range(world):
 
 def test_demo_logins_sign_in_and_staff_opens_the_admin(world, client):
     for _role, username, password in demo.DEMO_LOGINS:
-        assert client.login(username=username, password=password), username
+        assert client.login(request=HttpRequest(), username=username, password=password), username
         assert username in world and password in world
 
     assert client.get("/admin/").status_code == 200  # signed in as demo-staff, the last login
@@ -179,7 +180,7 @@ def test_running_twice_adds_nothing_and_resets_the_demo_password(world, client):
 
     assert row_counts() == before
     assert "0 programs built" in out
-    assert client.login(username="demo-artist", password=demo.DEMO_PASSWORD)
+    assert client.login(request=HttpRequest(), username="demo-artist", password=demo.DEMO_PASSWORD)
 
 
 def test_same_seed_gives_the_same_world_and_another_seed_another(db):
