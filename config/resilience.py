@@ -49,7 +49,7 @@ def degraded_counts() -> dict[str, int]:
 
 
 def redis_state() -> dict:
-    """"up", or "down" with the last error, as this process last found Redis."""
+    """ "up", or "down" with the last error, as this process last found Redis."""
     with _lock:
         if _retry_at and time.monotonic() < _retry_at:
             return {"redis": "down", "error": _last_error}
@@ -143,5 +143,7 @@ def enqueue(task, *args, **kwargs):
         if isinstance(error, RuntimeError) and not isinstance(error.__cause__, unreachable):
             raise
         _count("enqueue_errors")
-        logger.error("Could not queue %s (%s: %s); the scheduled jobs will pick it up", task.name, type(error).__name__, error)
+        logger.error(
+            "Could not queue %s (%s: %s); the scheduled jobs will pick it up", task.name, type(error).__name__, error
+        )
         return None

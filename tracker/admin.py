@@ -53,7 +53,8 @@ class JobRunAdmin(ViewOnlyAdmin):
         result = enqueue(scan_flags, trigger="admin")
         if result is None:
             messages.warning(
-                request, "Could not queue the scan: the task queue (Redis) is unreachable. The scheduled scans will run."
+                request,
+                "Could not queue the scan: the task queue (Redis) is unreachable. The scheduled scans still run.",
             )
         elif result.ready():
             summary = result.get()
