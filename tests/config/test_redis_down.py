@@ -4,7 +4,8 @@ The site runs as in production (gunicorn, DEBUG off, cache, throttles and Celery
 Redis) against a Redis of the test's own; once the pages have been served with Redis up,
 that Redis is killed and the same pages, API reads and writes are driven over HTTP: every
 one answers as before, promptly, and the writes land. /healthz then says Redis is down and
-counts what was served without it; the admin's "run scan" says the scan could not be queued.
+counts what was served without it; the admin's "run scan" says the scan could not be queued. Once Redis is back, the
+same server uses it again.
 
 Without `redis-server` installed the test skips with the reason (with REQUIRE_SERVICES=1, as
 in CI, it fails instead).
@@ -33,6 +34,8 @@ START_TIMEOUT = 30
 # A dead Redis must cost milliseconds, not the seconds of a connection timeout or retries.
 PROMPT = 2.0
 PASSWORD = "correct-horse-battery"
+# How long the server leaves a failed Redis alone before trying it again.
+RETRY_SECONDS = 1
 
 
 def _unavailable(reason: str):
@@ -70,31 +73,49 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait(timeout=10)
 
 
+class PrivateRedis:
+    """A redis-server of this test's own, on a free port, that the test may kill and restart."""
+
+    def __init__(self, binary: str, folder: Path):
+        self.binary, self.folder, self.port = binary, folder, _free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        log = self.folder / "redis.log"
+        with log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                cwd=self.folder,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        _wait_for_port(self.port, self.process, log)
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            _stop(self.process)
+
+
 @pytest.fixture
 def private_redis(tmp_path):
-    """A redis-server of this test's own, on a free port, that the test may kill."""
     binary = shutil.which("redis-server")
     if binary is None:
         _unavailable("needs redis-server installed (apt-get install redis-server) to stop a real Redis")
-    port = _free_port()
-    log = tmp_path / "redis.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            cwd=tmp_path,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    _wait_for_port(port, process, log)
-    yield process, f"redis://127.0.0.1:{port}/0"
-    _stop(process)
+    redis = PrivateRedis(binary, tmp_path)
+    redis.start()
+    yield redis
+    redis.stop()
 
 
 @pytest.fixture
 def server(private_redis, transactional_db, tmp_path):
     """The site under gunicorn, on the test database, with REDIS_URL at the private Redis."""
-    _redis_process, redis_url = private_redis
     port = _free_port()
     application_name = f"tracker-test-server-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     env = {
@@ -102,7 +123,8 @@ def server(private_redis, transactional_db, tmp_path):
         "DJANGO_SETTINGS_MODULE": "tests.config.redis_down_settings",
         "TRACKER_TEST_DATABASE": connection.settings_dict["NAME"],
         "TRACKER_TEST_SERVER_APP_NAME": application_name,
-        "REDIS_URL": redis_url,
+        "REDIS_URL": private_redis.url,
+        "REDIS_RETRY_SECONDS": str(RETRY_SECONDS),
         "SECRET_KEY": settings.SECRET_KEY,
         "DEBUG": "0",
         "SECURE_COOKIES": "0",
@@ -190,7 +212,6 @@ def _staff_session(base: str, user) -> requests.Session:
 
 def test_the_site_serves_reads_and_writes_with_redis_killed(server, private_redis):
     base, log = server
-    redis_process, _url = private_redis
     program = factories.ProgramFactory()
     enrollment = factories.EnrollmentFactory(program=program)
     staff_user = factories.UserFactory(username="operator", is_staff=True, is_superuser=True)
@@ -211,8 +232,7 @@ def test_the_site_serves_reads_and_writes_with_redis_killed(server, private_redi
     assert _drive(base, program, enrollment, "With Redis up", timed=False) == expected, log.read_text()
     assert requests.get(base + "/healthz", timeout=30).json() == {"status": "ok", "database": "up", "redis": "up"}
 
-    redis_process.kill()
-    redis_process.wait(timeout=10)
+    private_redis.kill()
 
     assert _drive(base, program, enrollment, "With Redis down") == expected, log.read_text()
     assert set(Contribution.objects.filter(enrollment=enrollment).values_list("title", flat=True)) == {
@@ -247,3 +267,18 @@ def test_the_site_serves_reads_and_writes_with_redis_killed(server, private_redi
     assert "Could not queue the scan" in scan.text
     assert staff.get(base + "/healthz", timeout=30).json()["degraded_since_start"]["enqueue_errors"] == 1
     assert "Redis unreachable" in log.read_text()
+
+    # Redis back: the cache and the queue are used again, without restarting the site.
+    private_redis.start()
+    time.sleep(RETRY_SECONDS + 0.5)
+    assert requests.get(base + "/healthz", timeout=30).json()["redis"] == "up"
+    assert _drive(base, program, enrollment, "Redis back")["POST /api/v1/me/contributions/"] == 201
+    scan = _timed(
+        staff.post,
+        base + "/admin/tracker/jobrun/run-scan/",
+        data={"csrfmiddlewaretoken": staff.cookies["csrftoken"]},
+    )
+    assert "Scan queued" in scan.text
+    counts = staff.get(base + "/healthz", timeout=30).json()["degraded_since_start"]
+    assert counts["enqueue_errors"] == 1
+    assert "Redis reachable again" in log.read_text()
