@@ -243,6 +243,11 @@ def test_the_site_serves_reads_and_writes_with_redis_killed(server, private_redi
     assert _drive(base, program, enrollment, "Still down")["POST /api/v1/me/contributions/"] == 201
     assert Contribution.objects.filter(enrollment=enrollment).count() == 3
 
+    # The throttles let requests through rather than fail: past the 10 a minute of auth/token.
+    wrong = {"username": enrollment.artist.user.username, "password": "wrong"}
+    guesses = [_timed(requests.post, base + "/api/v1/auth/token/", json=wrong).status_code for _ in range(12)]
+    assert guesses == [400] * 12
+
     # The operator is told, and sees what was served without Redis.
     assert requests.get(base + "/healthz", timeout=30).json() == {
         "status": "degraded",
@@ -279,6 +284,8 @@ def test_the_site_serves_reads_and_writes_with_redis_killed(server, private_redi
         data={"csrfmiddlewaretoken": staff.cookies["csrftoken"]},
     )
     assert "Scan queued" in scan.text
+    guesses = [requests.post(base + "/api/v1/auth/token/", json=wrong, timeout=30).status_code for _ in range(11)]
+    assert 429 in guesses
     counts = staff.get(base + "/healthz", timeout=30).json()["degraded_since_start"]
     assert counts["enqueue_errors"] == 1
     assert "Redis reachable again" in log.read_text()
