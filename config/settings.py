@@ -132,7 +132,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 REDIS_RETRY_SECONDS = env_int("REDIS_RETRY_SECONDS", 5)
 REDIS_CONNECT_TIMEOUT = 0.5
-REDIS_TIMEOUT = 2
+REDIS_TIMEOUT = 3
 if REDIS_URL:
     CACHES = {
         "default": {
