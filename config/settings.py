@@ -142,10 +142,23 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: broker, result backend and cache when REDIS_URL is set; otherwise Celery runs
-# tasks in process and the cache is local memory.
+# tasks in process and the cache is local memory. The site keeps serving when Redis is
+# down (config/resilience.py): the cache misses, the throttles let requests through, a task
+# that cannot be queued is left to the scheduled jobs; all of it logged and counted
+# (/healthz). Short timeouts make a dead Redis cost milliseconds, and the cache does not
+# try it again for REDIS_RETRY_SECONDS after a failure.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_RETRY_SECONDS = env_int("REDIS_RETRY_SECONDS", 5)
+REDIS_CONNECT_TIMEOUT = 0.5
+REDIS_TIMEOUT = 3
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "config.resilience.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_CONNECT_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
+        }
+    }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
@@ -156,6 +169,16 @@ else:
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
+# Queueing a task from a request gives up within about a second when the broker is down
+# (config.resilience.enqueue logs it and the request carries on).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# Queueing also subscribes to the task's result; Celery's default retries that for 20 s.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60

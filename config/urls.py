@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config.health import healthz
+
 admin.site.site_header = "Early-Access Tracker administration"
 admin.site.site_title = "Early-Access Tracker"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("artists.urls_accounts")),
     path("accounts/", include("django.contrib.auth.urls")),

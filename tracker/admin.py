@@ -4,6 +4,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 
+from config.resilience import enqueue
 from tracker import admin_audit  # noqa: F401  (registers the Audit trail admin)
 from tracker.models import Flag, Follow, JobRun, WebhookDelivery, WebhookSubscription
 from tracker.tasks import scan_flags
@@ -50,8 +51,13 @@ class JobRunAdmin(ViewOnlyAdmin):
     def run_scan_view(self, request):
         if request.method != "POST" or not request.user.has_perm("tracker.change_jobrun"):
             return redirect(reverse("admin:tracker_jobrun_changelist"))
-        result = scan_flags.delay(trigger="admin")
-        if result.ready():
+        result = enqueue(scan_flags, trigger="admin")
+        if result is None:
+            messages.warning(
+                request,
+                "Could not queue the scan: the task queue (Redis) is unreachable. The scheduled scans still run.",
+            )
+        elif result.ready():
             summary = result.get()
             messages.success(
                 request, f"Scan finished: {summary['raised']} flags raised, {summary['resolved']} resolved."

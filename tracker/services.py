@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from config.resilience import enqueue
 from tracker.cache import data_version
 from tracker.flags import RULES, sync_rule
 from tracker.models import JobRun
@@ -31,7 +32,8 @@ def run_scan(*, rules: Iterable[str] | None = None, trigger: str = "schedule") -
         for kind in kinds:
             result = sync_rule(kind)
             if result.deliveries:
-                transaction.on_commit(deliver_webhooks.delay)
+                # Broker down: the every-minute deliver-webhooks job sends them.
+                transaction.on_commit(lambda: enqueue(deliver_webhooks))
             run.raised += result.raised
             run.resolved += result.resolved
             JobRun.objects.filter(pk=run.pk).update(raised=run.raised, resolved=run.resolved)
