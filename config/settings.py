@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "axes",
+    "csp",
     "programs",
     "artists",
     "feedback",
@@ -86,6 +87,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -133,7 +135,9 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     if not DATABASE_URL.startswith(("postgres://", "postgresql://")):
         raise ImproperlyConfigured("DATABASE_URL must be a postgresql:// URL: PostgreSQL is the only engine.")
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Connections are kept a minute and checked before reuse, so one the server closed in the
+    # meantime (a restart, a failover, an idle timeout) is replaced rather than failing a request.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 else:
     from config.embedded_db import embedded_database
 
@@ -309,10 +313,48 @@ AXES_HTTP_RESPONSE_CODE = 429
 # Failed sign-ins are counted in the database; successful ones are not logged.
 AXES_DISABLE_ACCESS_LOG = True
 
+# HTTPS (README, "Deploying behind TLS"). With DEBUG off the defaults assume the tracker is
+# reached over https: cookies are sent only over https, http is redirected to https, and
+# browsers are told to use https for a year (HSTS, sent only on https responses). A stack
+# served over plain http (docker-compose.yml, CI, the test server) turns SECURE_COOKIES and
+# SECURE_SSL_REDIRECT off explicitly.
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Behind a proxy that ends TLS, Django sees plain http; it may believe the proxy's
+# X-Forwarded-Proto only if the proxy always sets that header itself (overwriting one sent by
+# the client). Off by default: trusting it without such a proxy lets any client claim https.
+if env_bool("TRUST_X_FORWARDED_PROTO", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# One year, the tracker's subdomains included, and consent to the browsers' preload list
+# (submitting the domain at hstspreload.org stays a deliberate, separate step). Set
+# SECURE_HSTS_INCLUDE_SUBDOMAINS=0 and SECURE_HSTS_PRELOAD=0 where the tracker shares its
+# domain with hosts that do not serve https; start with a small SECURE_HSTS_SECONDS (300)
+# on a first deployment and raise it once https is known to work.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): everything from this server, no inline script or
+# style anywhere, no plugins, no framing. The charts' styles are a static file
+# (static/css/charts.css, tracker/charts.py). The API docs pages and the browsable API widen
+# it for themselves only (config/csp.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 REST_FRAMEWORK = {
     # Token first, so an anonymous request is told how to authenticate (401, WWW-Authenticate).
@@ -325,7 +367,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        # REST framework's browsable API, its style= attributes allowed by the CSP (config/csp.py).
+        "config.csp.BrowsableAPIRenderer",
         "config.renderers.CSVRenderer",
     ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.renderers.ContentNegotiation",

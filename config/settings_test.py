@@ -26,3 +26,6 @@ REST_FRAMEWORK = {  # noqa: F405
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute"},
 }
+# The test client and the live server speak plain http; the redirect to https has its own
+# tests (tests/config/test_security_headers.py).
+SECURE_SSL_REDIRECT = False

@@ -14,12 +14,13 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import ArtistRecordsViewSet, IsArtist, service_errors
 from config.auth import current_artist
+from config.csp import BrowsableAPIRenderer
 from config.parsers import JSONParser
 from config.renderers import StrictPagination
 from config.schema import ErrorSerializer

@@ -10,6 +10,7 @@ a table of the same figures for screen readers and for reading exact values.
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -48,14 +49,40 @@ STYLE = Style(
 )
 
 
+def _local_name(element) -> str:
+    return element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+
+
 def _without_scripts(root):
-    """Drop pygal's inline config script: the charts need no JS and the page runs none."""
+    """Drop pygal's inline config script (the charts need no JS and the page runs none) and
+    its inline styles: the Content-Security-Policy allows neither, so the same rules are
+    served as static/css/charts.css (`stylesheet()`)."""
     for parent in root.iter():
         for child in list(parent):
-            if isinstance(child.tag, str) and child.tag.rsplit("}", 1)[-1] == "script":
+            if _local_name(child) in {"script", "style"}:
                 parent.remove(child)
+        parent.attrib.pop("style", None)
     root.set("role", "img")
     return root
+
+
+# The stylesheet every chart shares: pygal's own rules for STYLE, scoped to `svg.pygal-chart`
+# rather than one chart's id, and the one inline style pygal sets (the tooltip, never shown
+# without JS). A test keeps static/css/charts.css equal to it; after changing STYLE, run
+#   python -c "import django; django.setup(); from tracker.charts import stylesheet; print(stylesheet(), end='')" \
+#     > static/css/charts.css   (with DJANGO_SETTINGS_MODULE and DEBUG=1 set)
+STYLESHEET_HEADER = "/* Generated from tracker/charts.py (stylesheet()); do not edit by hand. */\n"
+
+
+def stylesheet() -> str:
+    chart = pygal.Bar(style=STYLE, js=[], disable_xml_declaration=True)
+    for index in range(len(STYLE.colors)):
+        chart.add(f"series {index}", [1])
+    svg = chart.render(is_unicode=True)
+    chart_id = re.search(r'id="(chart-[^"]+)"', svg).group(1)
+    rules = "".join(re.findall(r"<style[^>]*>(.*?)</style>", svg, re.S)).replace(f"#{chart_id}", "svg.pygal-chart")
+    rules = "\n".join(line.strip() for line in rules.replace("}", "}\n").splitlines() if line.strip())
+    return f"{STYLESHEET_HEADER}{rules}\nsvg.pygal-chart .tooltip{{opacity:0}}\n"
 
 
 def _chart(kind, *, title: str, x_title: str, y_title: str, **options):
