@@ -89,3 +89,28 @@ def test_a_missing_file_or_tool_is_one_line_and_a_failure(tmp_path, monkeypatch)
         call_command("backup", f"--dir={tmp_path}")
     assert "\n" not in str(refused.value)
     assert list(Path(tmp_path).glob("*.dump")) == []
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_at_a_terminal_restore_goes_on_only_when_the_name_is_typed(seeded, tmp_path, monkeypatch):
+    call_command("backup", f"--dir={tmp_path}")
+    (dump,) = tmp_path.glob("*.dump")
+    before = Contribution.objects.count()
+    Contribution.objects.filter(pk=Contribution.objects.order_by("pk").values("pk")[:1]).delete()
+    name = connection.settings_dict["NAME"]
+    monkeypatch.setattr("sys.stdin", Terminal())
+
+    monkeypatch.setattr("builtins.input", lambda question: "postgres")
+    with pytest.raises(CommandError, match=rf"not confirmed; database '{name}' was left as it was"):
+        call_command("restore", str(dump))
+    assert Contribution.objects.count() == before - 1
+
+    questions = []
+    monkeypatch.setattr("builtins.input", lambda question: questions.append(question) or name)
+    call_command("restore", str(dump))
+    assert Contribution.objects.count() == before
+    assert "restoring replaces everything in it" in questions[0]
