@@ -152,6 +152,24 @@ def read_failures(prefix: Path) -> list[dict]:
     return list(csv.DictReader(open(path, newline=""))) if path.exists() else []
 
 
+def second_half_rate(prefix: Path, duration: int) -> float | None:
+    """Requests/s over the second half of the run, once every worker's cache has warmed."""
+    path = Path(f"{prefix}_stats_history.csv")
+    if not path.exists():
+        return None
+    with open(path, newline="") as history:
+        rows = [row for row in csv.DictReader(history) if row["Name"] == "Aggregated"]
+    if len(rows) < 4:
+        return None
+    start = int(rows[0]["Timestamp"])
+    middle = next((row for row in rows if int(row["Timestamp"]) - start >= duration / 2), None)
+    last = rows[-1]
+    seconds = int(last["Timestamp"]) - int(middle["Timestamp"]) if middle else 0
+    if seconds <= 0:
+        return None
+    return (int(last["Total Request Count"]) - int(middle["Total Request Count"])) / seconds
+
+
 def report(stats: dict[str, dict], duration: float) -> None:
     print(f"\n{'door':<34} {'requests':>9} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'failures':>9}")
     for door in DOORS:
@@ -233,7 +251,16 @@ def main() -> int:
             [str(BIN / "locust"), "-f", str(ROOT / "benchmarks" / "load.py"), "--headless", "--only-summary"]
             + ["-u", str(options.users), "-r", str(options.spawn_rate), "-t", f"{options.duration}s"]
             + (["Advocate", "StatsClient"] if options.reads_only else [])
-            + ["--host", address, "--csv", str(prefix), "--loglevel", "WARNING", "--stop-timeout", "5"],
+            + [
+                "--host",
+                address,
+                "--csv",
+                str(prefix),
+                "--loglevel",
+                "WARNING",
+                "--stop-timeout",
+                "5",
+            ],
             cwd=ROOT,
             env={
                 **env,
@@ -258,6 +285,9 @@ def main() -> int:
             f"\nTotal: {int(total['Request Count']):,} requests, {float(total['Requests/s']):.1f} req/s, "
             f"p50 {total['50%']} ms, p95 {total['95%']} ms, {int(total['Failure Count']):,} failures."
         )
+        late = second_half_rate(prefix, options.duration)
+        if late is not None:
+            print(f"Second half of the run: {late:.1f} req/s.")
         for failure in read_failures(prefix)[:10]:
             print(
                 f"  failure: {failure['Method']} {failure['Name']}: {failure['Error'][:160]} x{failure['Occurrences']}"
