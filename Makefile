@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test lint format check worker beat db-status db-stop db-reset clean
+.PHONY: install run serve test lint format check worker beat db-status db-stop db-reset backup restore load clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -72,6 +72,19 @@ db-stop: install
 
 db-reset: install
 	$(PY) -m config.embedded_db reset
+
+# Backups of the database in use (DATABASE_URL, else the embedded one), custom format.
+backup: install
+	DEBUG=$${DEBUG:-1} $(PY) manage.py backup
+
+# make restore FILE=backups/tracker-….dump [TARGET=other_db] [YES=1]
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/tracker-YYYYMMDD-HHMMSS.dump [TARGET=database] [YES=1]"; exit 2; }
+	DEBUG=$${DEBUG:-1} $(PY) manage.py restore "$(FILE)" $(if $(TARGET),--target "$(TARGET)") $(if $(YES),--yes)
+
+# A 60-second load test on gunicorn against a throwaway database (benchmarks/load_run.py).
+load: install
+	$(PY) benchmarks/load_run.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
