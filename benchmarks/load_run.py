@@ -210,6 +210,7 @@ def main() -> int:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_COOKIES": "0",
+        "SECURE_SSL_REDIRECT": "0",
         "API_ANON_RATE": "1000000/minute",
         "API_USER_RATE": "1000000/minute",
         "PYTHONUNBUFFERED": "1",

@@ -128,6 +128,7 @@ def server(private_redis, transactional_db, tmp_path):
         "SECRET_KEY": settings.SECRET_KEY,
         "DEBUG": "0",
         "SECURE_COOKIES": "0",
+        "SECURE_SSL_REDIRECT": "0",
         "ALLOWED_HOSTS": "127.0.0.1",
         "PYTHONPATH": str(ROOT),
         "PYTHONUNBUFFERED": "1",
