@@ -439,6 +439,11 @@ WEBHOOK_ALLOW_PRIVATE_HOSTS = env_bool("WEBHOOK_ALLOW_PRIVATE_HOSTS", default=Fa
 
 # Stats API responses are cached per data version, and expire after this many seconds.
 STATS_CACHE_SECONDS = env_int("STATS_CACHE_SECONDS", 300)
+# After a write, pages and stats answers are served the last figures computed, if at most
+# this old, while new ones are computed in the background (tracker/cache.py); 0: always wait.
+FIGURES_STALE_SECONDS = env_int("FIGURES_STALE_SECONDS", 60)
+if FIGURES_STALE_SECONDS < 0:
+    raise ImproperlyConfigured("FIGURES_STALE_SECONDS must not be negative.")
 
 LOGGING = {
     "version": 1,

@@ -29,3 +29,6 @@ REST_FRAMEWORK = {  # noqa: F405
 # The test client and the live server speak plain http; the redirect to https has its own
 # tests (tests/config/test_security_headers.py).
 SECURE_SSL_REDIRECT = False
+# Figures are recomputed before answering after every write, as the tests expect; serving
+# recent figures while they are recomputed has its own tests (tests/tracker/test_stale_figures.py).
+FIGURES_STALE_SECONDS = 0

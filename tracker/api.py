@@ -259,8 +259,9 @@ class StatsView(APIView):
         self.csv_filename = csv_filename
         version = cache.data_version()
         request_key = f"{request.accepted_renderer.format}:{request.get_full_path()}"
-        data, etag = cache.cached(request_key, version, build)
-        last_modified = cache.http_date(cache.first_seen(version))
+        entry = cache.cached(request_key, version, build)
+        data, etag = entry.value, entry.etag
+        last_modified = cache.http_date(cache.first_seen(entry.version))
         if _not_modified(request.headers.get("If-None-Match"), etag):
             response = HttpResponse(status=304)
             del response["Content-Type"]  # a 304 has no body to describe

@@ -8,17 +8,30 @@ it would be sent changes. Last-Modified is when this server first saw that versi
 also expire after STATS_CACHE_SECONDS, which bounds the one race a sequence allows (a reader
 that computes while a writer has not committed caches old figures under the new version):
 the ETag then changes with the figures, so no client keeps them either.
+
+After a write the figures need recomputing, which takes seconds on a large database. With
+FIGURES_STALE_SECONDS set (the default outside tests), a request does not wait for that: it
+is served the last figures computed, if they are at most that old, while one background
+thread per figure set computes the new ones (at most one refresh per set at a time). Pages
+say how old such figures are; the API's Last-Modified and ETag are those of the figures
+served. Figures older than that are computed before answering, as without the setting.
 """
 
 import hashlib
 import json
+import logging
+import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from email.utils import formatdate
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import close_old_connections, connection
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 
 def data_version() -> int:
@@ -45,27 +58,94 @@ def http_date(timestamp: float) -> str:
     return formatdate(timestamp, usegmt=True)
 
 
-def cached(request_key: str, version: int, build: Callable[[], object]) -> tuple[object, str]:
-    """The value for this request at this data version and its ETag, from the cache or built now."""
-    database = connection.settings_dict["NAME"]
-    # "entry": (value, ETag) pairs, apart from the bare values an older release cached.
-    key = "stats:entry:" + hashlib.sha256(f"{database}:{version}:{request_key}".encode()).hexdigest()
-    entry = cache.get(key)
-    if entry is None:
-        value = build()
-        entry = (value, etag_for(value, request_key))
-        cache.set(key, entry, timeout=settings.STATS_CACHE_SECONDS)
+@dataclass(frozen=True)
+class Entry:
+    """Figures computed at one data version: the value, its ETag, and when it was computed."""
+
+    version: int
+    computed_at: float
+    value: object
+    etag: str
+
+    @property
+    def age(self) -> float:
+        return time.time() - self.computed_at
+
+
+_refreshing: dict[str, threading.Thread] = {}
+_refreshing_lock = threading.Lock()
+
+
+def _compute(key: str, version: int, build: Callable[[], object], tag_key: str) -> Entry:
+    value = build()
+    entry = Entry(version, time.time(), value, etag_for(value, tag_key))
+    cache.set(key, entry, timeout=max(settings.STATS_CACHE_SECONDS, settings.FIGURES_STALE_SECONDS))
     return entry
 
 
-def page_figures(name: str, build: Callable[[], object], *key_parts) -> object:
-    """Figures for a page, cached per data version like the stats API's responses: the
-    expensive metrics are computed once per change of the data (or STATS_CACHE_SECONDS)."""
+def _refresh(key: str, build: Callable[[], object], tag_key: str) -> None:
+    """Compute the figures of `key` anew, on a thread of its own (one per key at a time)."""
+
+    def run():
+        try:
+            close_old_connections()
+            _compute(key, data_version(), build, tag_key)
+        except Exception:  # a failed refresh leaves the stale figures; the next request retries
+            logger.exception("Refreshing the figures %s failed", key)
+        finally:
+            connection.close()
+            with _refreshing_lock:
+                _refreshing.pop(key, None)
+
+    with _refreshing_lock:
+        if key in _refreshing:
+            return
+        thread = threading.Thread(target=run, name=f"figures-{key[-8:]}", daemon=True)
+        _refreshing[key] = thread
+    thread.start()
+
+
+def wait_for_refreshes(timeout: float = 60) -> None:
+    """Wait until the background refreshes running now have finished (tests, shutdown)."""
+    with _refreshing_lock:
+        threads = list(_refreshing.values())
+    for thread in threads:
+        thread.join(timeout)
+
+
+def figures(key: str, version: int, build: Callable[[], object], tag_key: str) -> Entry:
+    """The figures of `key` at this data version, or, while those are computed in the
+    background, the last ones if they are at most FIGURES_STALE_SECONDS old."""
+    entry = cache.get(key)
+    if isinstance(entry, Entry):
+        if entry.version == version:
+            return entry
+        if entry.age <= settings.FIGURES_STALE_SECONDS:
+            _refresh(key, build, tag_key)
+            return entry
+    return _compute(key, version, build, tag_key)
+
+
+def cached(request_key: str, version: int, build: Callable[[], object]) -> Entry:
+    """The stats answer for this request: at this data version, or recent figures while
+    those are computed (see `figures`). Its ETag and version come with it."""
     database = connection.settings_dict["NAME"]
-    raw = ":".join([database, str(data_version()), name, *map(str, key_parts)])
+    key = "stats:figures:" + hashlib.sha256(f"{database}:{request_key}".encode()).hexdigest()
+    return figures(key, version, build, request_key)
+
+
+def page_figures(name: str, build: Callable[[], object], *key_parts, request=None) -> object:
+    """Figures for a page, cached like the stats API's answers: the expensive metrics are
+    computed once per change of the data, and recent figures are served while they are.
+    When the figures served are older than the data, `request.figures_as_of` says when
+    they were computed (the oldest of the page's), for the page to say so."""
+    database = connection.settings_dict["NAME"]
+    raw = ":".join([database, name, *map(str, key_parts)])
     key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, timeout=settings.STATS_CACHE_SECONDS)
-    return value
+    version = data_version()
+    entry = figures(key, version, build, raw)
+    if entry.version != version and request is not None:
+        shown = getattr(request, "figures_as_of", None)
+        computed = timezone.datetime.fromtimestamp(entry.computed_at, tz=timezone.get_current_timezone())
+        request.figures_as_of = computed if shown is None else min(shown, computed)
+    return entry.value

@@ -166,6 +166,7 @@ def home(request):
             "home-rows",
             lambda: program_table(programs_shown, sort=form.cleaned_data["sort"], period=form.cell),
             request.GET.urlencode(),
+            request=request,
         )
     if rows is not None and output == "csv":
         return programs_csv(rows, "programs.csv")
@@ -175,7 +176,7 @@ def home(request):
         "form": form,
         "rows": rows,
         "period": period,
-        "platform": page_figures("platform", lambda: platform_metrics(period=period), period),
+        "platform": page_figures("platform", lambda: platform_metrics(period=period), period, request=request),
         "program_count": len(programs),
         "organization_count": len({program.organization_id for program in programs}),
         "last_scan": last_scan(),
@@ -198,7 +199,11 @@ def organization_dashboard(request, slug):
     form = ProgramTableForm(request.GET, with_organization=False)
     period = form.cell if form.is_valid() else ALL
     metrics = page_figures(
-        "organization", lambda: organization_metrics(organization, period=period), organization.pk, period
+        "organization",
+        lambda: organization_metrics(organization, period=period),
+        organization.pk,
+        period,
+        request=request,
     )
     context = {"organization": organization, "form": form, "metrics": metrics, "rows": None, "period": period}
     if not form.is_valid():
@@ -229,7 +234,9 @@ def program_dashboard(request, slug):
     if not form.is_valid():
         return render(request, "tracker/program.html", context, status=400)
     period = form.cell
-    metrics = page_figures("program", lambda: metrics_for_program(program, period=period), program.pk, period)
+    metrics = page_figures(
+        "program", lambda: metrics_for_program(program, period=period), program.pk, period, request=request
+    )
     if output == "csv":
         return program_csv(program, metrics, period)
     context.update(
@@ -250,6 +257,7 @@ def program_dashboard(request, slug):
                 ),
                 program.pk,
                 period,
+                request=request,
             ),
         )
         context["flag_counts"] = [(kind, Flag.Kind(kind).label, n) for kind, n in metrics.open_flags.items()]
