@@ -35,6 +35,8 @@ SECURITY_VARIABLES = {
     "SECURE_HSTS_PRELOAD",
     "TRUST_X_FORWARDED_PROTO",
     "REDIS_URL",
+    # Set for the browser tests' live server (tests/browser/conftest.py); never in deployment.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 
 
