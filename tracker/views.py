@@ -307,11 +307,21 @@ def flag_feed(request):
     findings about one artist's record only as monthly aggregates (tracker.selectors)."""
     finding_filter = FindingFilter(request.GET, queryset=finding_flags())
     if finding_filter.is_valid():
-        pager, status = paginate(request, public_findings(finding_filter.qs), per_page=FLAGS_PER_PAGE), 200
-        findings = [Finding.from_row(row) for row in pager.page.object_list]
         program = finding_filter.form.cleaned_data.get("program")
-        # One count per contribution across the two kinds about unpaid work, on the same grid.
-        unpaid = [] if finding_filter.form.cleaned_data.get("kind") else unpaid_work(finding_filter.qs)
+
+        def build():
+            # The public rows are aggregates (a few per program, kind and month), so the whole
+            # feed for these filters is cached and paged from memory.
+            rows = [Finding.from_row(row) for row in public_findings(finding_filter.qs)]
+            # One count per contribution across the two kinds about unpaid work, on the same grid.
+            unpaid = [] if finding_filter.form.cleaned_data.get("kind") else unpaid_work(finding_filter.qs)
+            return rows, unpaid
+
+        query = request.GET.copy()
+        query.pop("page", None)
+        rows, unpaid = page_figures("flag-feed", build, query.urlencode(), request=request)
+        pager, status = paginate(request, rows, per_page=FLAGS_PER_PAGE), 200
+        findings = list(pager.page.object_list)
     else:
         pager, status, findings, program, unpaid = None, 400, [], None, []
     following = (
