@@ -186,6 +186,7 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=40, help="Simulated visitors (default %(default)s).")
     parser.add_argument("--spawn-rate", type=float, default=20, help="Visitors started per second.")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default %(default)s).")
+    parser.add_argument("--redis", metavar="URL", help="REDIS_URL for the server (default: none, local memory).")
     parser.add_argument("--scale", type=float, default=1, help="seed_demo --scale (default %(default)s).")
     parser.add_argument("--wait", default="0.05,0.25", help="Think time per visitor, 'min,max' seconds.")
     parser.add_argument("--reads-only", action="store_true", help="Advocates and stats clients only, no writes.")
@@ -215,7 +216,10 @@ def main() -> int:
         "API_USER_RATE": "1000000/minute",
         "PYTHONUNBUFFERED": "1",
     }
-    env.pop("REDIS_URL", None)
+    if options.redis:
+        env["REDIS_URL"] = options.redis  # the cache shared by the workers, as in docker-compose
+    else:
+        env.pop("REDIS_URL", None)
     server = None
     try:
         started = time.perf_counter()

@@ -444,6 +444,10 @@ STATS_CACHE_SECONDS = env_int("STATS_CACHE_SECONDS", 300)
 FIGURES_STALE_SECONDS = env_int("FIGURES_STALE_SECONDS", 60)
 if FIGURES_STALE_SECONDS < 0:
     raise ImproperlyConfigured("FIGURES_STALE_SECONDS must not be negative.")
+# At most one background refresh of a figure set per this many seconds (all processes).
+FIGURES_REFRESH_SECONDS = env_int("FIGURES_REFRESH_SECONDS", 20)
+if FIGURES_REFRESH_SECONDS < 0:
+    raise ImproperlyConfigured("FIGURES_REFRESH_SECONDS must not be negative.")
 
 LOGGING = {
     "version": 1,

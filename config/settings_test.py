@@ -32,3 +32,4 @@ SECURE_SSL_REDIRECT = False
 # Figures are recomputed before answering after every write, as the tests expect; serving
 # recent figures while they are recomputed has its own tests (tests/tracker/test_stale_figures.py).
 FIGURES_STALE_SECONDS = 0
+FIGURES_REFRESH_SECONDS = 0

@@ -12,7 +12,8 @@ the ETag then changes with the figures, so no client keeps them either.
 After a write the figures need recomputing, which takes seconds on a large database. With
 FIGURES_STALE_SECONDS set (the default outside tests), a request does not wait for that: it
 is served the last figures computed, if they are at most that old, while one background
-thread per figure set computes the new ones (at most one refresh per set at a time). Pages
+thread computes the new ones (one refresh per figure set at a time across the processes that
+share the cache, and at most one per FIGURES_REFRESH_SECONDS). Pages
 say how old such figures are; the API's Last-Modified and ETag are those of the figures
 served. Figures older than that are computed before answering, as without the setting.
 """
@@ -99,6 +100,11 @@ def _refresh(key: str, build: Callable[[], object], tag_key: str) -> None:
 
     with _refreshing_lock:
         if key in _refreshing:
+            return
+        # One refresh of a figure set at a time across every server process sharing the
+        # cache, and none sooner than FIGURES_REFRESH_SECONDS after the last one began, so a
+        # stream of writes cannot keep every worker recomputing.
+        if not cache.add(f"refresh:{key}", True, timeout=max(1, settings.FIGURES_REFRESH_SECONDS)):
             return
         thread = threading.Thread(target=run, name=f"figures-{key[-8:]}", daemon=True)
         _refreshing[key] = thread
