@@ -22,18 +22,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import (
     Case,
     CharField,
     Count,
-    DateField,
     DecimalField,
     ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -44,8 +41,9 @@ from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
 
 from feedback.models import Contribution
-from feedback.selectors import ZERO, is_compensated
+from feedback.selectors import ZERO, due_on, is_compensated, is_due
 from programs.models import Enrollment
+from programs.selectors import reference_rate
 
 RATE_FROM_PROGRAM = "program"
 RATE_DEFAULT = "default"
@@ -56,12 +54,10 @@ NO_HOURS = Decimal("0.00")
 
 def _unpaid_contributions(today: dt.date, *, due: bool) -> QuerySet[Contribution]:
     """The enrollment's (OuterRef) contributions with no cash-equivalent pay, due or still within the terms."""
-    due_on = ExpressionWrapper(F("occurred_on") + OuterRef("program__payment_terms_days"), DateField())
-    within = Q(due_on__lt=today) if due else Q(due_on__gte=today)
     return (
         Contribution.objects.filter(enrollment=OuterRef("pk"))
-        .alias(due_on=due_on)
-        .filter(within)
+        .alias(due_on=due_on())
+        .filter(is_due(today) if due else ~is_due(today))
         .exclude(is_compensated())
         .order_by()
         .values("enrollment")
@@ -80,7 +76,7 @@ def with_owed(enrollments: QuerySet[Enrollment], *, today: dt.date | None = None
     today = timezone.localdate() if today is None else today
     due, not_yet_due = _unpaid_contributions(today, due=True), _unpaid_contributions(today, due=False)
     hours_due = _aggregate(due, Sum("hours_spent"), HOURS, NO_HOURS)
-    rate = Coalesce(F("program__reference_hourly_rate"), Value(settings.FAIR_HOURLY_RATE), output_field=MONEY)
+    rate = reference_rate("program")
     return enrollments.annotate(
         due_unpaid_contributions=_aggregate(due, Count("id"), IntegerField(), 0),
         hours_due_unpaid=hours_due,

@@ -5,7 +5,21 @@ by the pages, the admin and the flag rules."""
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    DateField,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from feedback.models import Compensation, CompensationAllocation, Contribution
@@ -30,6 +44,32 @@ def is_compensated(contribution_ref: str = "pk") -> Exists:
     )
 
 
+def due_on() -> ExpressionWrapper:
+    """For a contribution queryset: the day its pay comes due, occurred_on + the program's
+    payment terms (its own promise)."""
+    return ExpressionWrapper(F("occurred_on") + F("enrollment__program__payment_terms_days"), output_field=DateField())
+
+
+def is_due(today: dt.date) -> Q:
+    """On a queryset with the `due_on` alias: the contribution is due, its payment terms have
+    passed. On the last day of the terms it is not due yet; the day after, it is (the
+    unpaid_feedback flag, the metrics and the artist's owed figure all use this boundary)."""
+    return Q(due_on__lt=today)
+
+
+def cash_allocated(contribution_ref: str = "pk") -> Coalesce:
+    """For a contribution queryset: the cash-equivalent pay allocated to it (0 when none)."""
+    allocated = (
+        CompensationAllocation.objects.filter(
+            contribution=OuterRef(contribution_ref), compensation__kind__in=CASH_KINDS
+        )
+        .values("contribution")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Coalesce(Subquery(allocated), Value(ZERO), output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
 def sum_or_zero(expression: str, condition: Q | None = None) -> Coalesce:
     """Sum of a decimal column (filtered by `condition`), 0 rather than null over no rows."""
     return Coalesce(Sum(expression, filter=condition), Value(ZERO), output_field=DecimalField())
@@ -43,18 +83,12 @@ def contributions_of(
     occurred_until: dt.date | None = None,
 ) -> QuerySet[Contribution]:
     """The artist's contributions, newest first, each with whether and how much cash paid for it."""
-    cash_allocated = (
-        CompensationAllocation.objects.filter(contribution=OuterRef("pk"), compensation__kind__in=CASH_KINDS)
-        .values("contribution")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
     contributions = (
         Contribution.objects.filter(enrollment__artist=artist)
         .select_related("enrollment__program")
         .annotate(
             is_compensated=is_compensated(),
-            cash_allocated=Coalesce(Subquery(cash_allocated), Value(ZERO), output_field=DecimalField()),
+            cash_allocated=cash_allocated(),
         )
         .order_by("-occurred_on", "-id")
     )

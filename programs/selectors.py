@@ -2,10 +2,21 @@
 enrollments and their access history, and the evidence behind verification (the artist's
 own, or all of it for a reviewer)."""
 
-from django.db.models import Case, Count, F, IntegerField, Max, Prefetch, QuerySet, Value, When
+from django.conf import settings
+from django.db.models import Case, Count, DecimalField, F, IntegerField, Max, Prefetch, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 
 from programs.evidence import is_reviewer
 from programs.models import AccessEvent, Enrollment, EnrollmentEvidence, Organization, Program
+
+
+def reference_rate(program_path: str = "") -> Coalesce:
+    """In a query: the program's own reference hourly rate, or the platform default
+    (FAIR_HOURLY_RATE) when it published none (`Program.effective_reference_rate`)."""
+    field = f"{program_path}__reference_hourly_rate" if program_path else "reference_hourly_rate"
+    return Coalesce(
+        F(field), Value(settings.FAIR_HOURLY_RATE), output_field=DecimalField(max_digits=10, decimal_places=2)
+    )
 
 
 def listed_programs() -> QuerySet[Program]:

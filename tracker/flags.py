@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from artists.models import Work
 from feedback.models import Contribution
-from feedback.selectors import is_compensated
+from feedback.selectors import due_on, is_compensated, is_due
 from programs.models import AccessEvent, Enrollment, Program
 from tracker.models import Flag
 from tracker.score import MIN_NOTICE_DAYS
@@ -72,11 +72,6 @@ def utc_day(expression) -> TruncDate:
     return TruncDate(expression, tzinfo=dt.UTC)
 
 
-def due_on() -> ExpressionWrapper:
-    """A contribution's due day: the day it occurred plus the program's payment terms."""
-    return ExpressionWrapper(F("occurred_on") + F("enrollment__program__payment_terms_days"), DateField())
-
-
 def text(expression) -> Cast:
     return Cast(expression, CharField())
 
@@ -105,7 +100,7 @@ def unpaid_feedback(now: dt.datetime) -> QuerySet:
 
     On the last day of the terms it is not late yet; the day after, it is.
     """
-    late = Contribution.objects.alias(due_on=due_on()).filter(due_on__lt=now.date()).exclude(is_compensated())
+    late = Contribution.objects.alias(due_on=due_on()).filter(is_due(now.date())).exclude(is_compensated())
     message = Concat(
         text("hours_spent"),
         Value(" h of work on "),
@@ -123,7 +118,7 @@ def uncompensated_promotion(now: dt.datetime) -> QuerySet:
     requested = (
         Contribution.objects.filter(kind=Contribution.Kind.PROMOTION, requested_by_program=True)
         .alias(due_on=due_on())
-        .filter(due_on__lt=now.date())
+        .filter(is_due(now.date()))
         .exclude(is_compensated())
     )
     message = Concat(

@@ -11,12 +11,9 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import (
     Aggregate,
     Count,
-    DateField,
-    DecimalField,
     Exists,
     ExpressionWrapper,
     F,
@@ -34,8 +31,9 @@ from django.db.models.functions import Coalesce, Extract, TruncMonth
 
 from artists.models import ApprovalDecision, Work
 from feedback.models import Compensation, CompensationAllocation, Contribution
-from feedback.selectors import is_compensated
+from feedback.selectors import cash_allocated, due_on, is_compensated, is_due
 from programs.models import AccessEvent, Enrollment
+from programs.selectors import reference_rate
 from tracker.models import Flag
 from tracker.periods import Period
 from tracker.privacy import BASES, BasisActivity
@@ -127,31 +125,6 @@ def first_cash_payment() -> Subquery:
     )
 
 
-def cash_allocated() -> Coalesce:
-    """Per contribution: the cash-equivalent pay allocated to it (0 when none)."""
-    allocated = (
-        CompensationAllocation.objects.filter(
-            contribution=OuterRef("pk"), compensation__kind__in=Compensation.CASH_EQUIVALENT_KINDS
-        )
-        .values("contribution")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    money = DecimalField(max_digits=14, decimal_places=2)
-    return Coalesce(Subquery(allocated), Value(Decimal("0")), output_field=money)
-
-
-def due_on() -> ExpressionWrapper:
-    """The day a contribution's pay comes due: occurred_on + the program's payment terms."""
-    return ExpressionWrapper(F("occurred_on") + F("enrollment__program__payment_terms_days"), output_field=DateField())
-
-
-def is_due(today: dt.date) -> Q:
-    """Due once the payment terms have passed (the unpaid_feedback rule's boundary: on the
-    last day of the terms the work is not due yet; the day after, it is)."""
-    return Q(due_on__lt=today)
-
-
 def contributions(program_ids, group, period: Period, today: dt.date) -> dict:
     """Contribution figures of the period's contributions (by occurred_on). Pay is judged on
     due work only: work still within the program's payment terms counts neither for nor
@@ -166,12 +139,7 @@ def contributions(program_ids, group, period: Period, today: dt.date) -> dict:
             Extract(F("first_paid_on") - F("occurred_on"), "epoch") / 86400.0, output_field=FloatField()
         ),
         due_on=due_on(),
-        # The program's own reference rate, or the platform default.
-        rate=Coalesce(
-            "enrollment__program__reference_hourly_rate",
-            Value(settings.FAIR_HOURLY_RATE),
-            output_field=DecimalField(max_digits=10, decimal_places=2),
-        ),
+        rate=reference_rate("enrollment__program"),
     )
     due = is_due(today)
     unpaid_due = due & Q(compensated=False)
@@ -219,14 +187,7 @@ def owed(program_ids, group, period: Period, today: dt.date) -> dict:
             currency=F("enrollment__program__currency"),
         )
         .annotate(
-            owed=Sum(
-                F("hours_spent")
-                * Coalesce(
-                    "enrollment__program__reference_hourly_rate",
-                    Value(settings.FAIR_HOURLY_RATE),
-                    output_field=DecimalField(max_digits=10, decimal_places=2),
-                )
-            ),
+            owed=Sum(F("hours_spent") * reference_rate("enrollment__program")),
             hours=Sum("hours_spent"),
             contributions=Count("id"),
         )
