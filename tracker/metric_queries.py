@@ -174,7 +174,7 @@ def contributions(program_ids, group, period: Period, today: dt.date) -> dict:
 
 
 def owed(program_ids, group, period: Period, today: dt.date) -> dict:
-    """{group key: {"by_currency": {currency: owed}, "hours": …, "contributions": …}}: the owed
+    """{group key: {"owed_by_currency": {currency: owed}, "owed_hours": …, "owed_contributions": …}}: the owed
     figures of a pool (an organization, the platform), over the programs whose own owed
     figure is shown, kept apart by currency (amounts in different currencies are never added)."""
     path = group_path(group, "enrollment__program")
@@ -193,12 +193,12 @@ def owed(program_ids, group, period: Period, today: dt.date) -> dict:
         )
         .order_by()
     )
-    result: dict = defaultdict(lambda: {"by_currency": {}, "hours": Decimal("0.00"), "contributions": 0})
+    result: dict = defaultdict(lambda: {"owed_by_currency": {}, "owed_hours": Decimal("0.00"), "owed_contributions": 0})
     for row in rows:
         entry = result[row["group_key"]]
-        entry["by_currency"][row["currency"]] = row["owed"]
-        entry["hours"] += row["hours"]
-        entry["contributions"] += row["contributions"]
+        entry["owed_by_currency"][row["currency"]] = row["owed"]
+        entry["owed_hours"] += row["hours"]
+        entry["owed_contributions"] += row["contributions"]
     return result
 
 

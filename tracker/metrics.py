@@ -221,13 +221,14 @@ def _assemble(key, name, programs: list[Program], parts: dict, disclosures: dict
     m.hours_due = hours_due
     m.hours_not_yet_due = work.get("hours_not_yet_due") or Decimal("0.00")
     m.compensated_due_hours_share = ratio(work.get("compensated_due_hours") or 0, hours_due)
-    owed_source = work if pooled_owed is None else pooled_owed
-    m.owed_hours = owed_source.get("owed_hours" if pooled_owed is None else "hours") or Decimal("0.00")
-    m.owed_contributions = owed_source.get("owed_contributions" if pooled_owed is None else "contributions", 0)
+    # A program's owed figures come with its contribution figures; a pool's from its own query.
+    owed = work if pooled_owed is None else pooled_owed
+    m.owed_hours = owed.get("owed_hours") or Decimal("0.00")
+    m.owed_contributions = owed.get("owed_contributions", 0)
     if pooled_owed is None:
         owed_by_currency = {currency: work.get("owed")} if currency else {}
     else:
-        owed_by_currency = pooled_owed.get("by_currency", {})
+        owed_by_currency = pooled_owed.get("owed_by_currency", {})
     m.owed_by_currency = {c: money(v) for c, v in sorted(owed_by_currency.items()) if v}
 
     m.cash_paid_by_currency = cash_by_currency
