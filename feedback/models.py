@@ -38,6 +38,12 @@ class Contribution(models.Model):
     requested_by_program = models.BooleanField(default=False, help_text="The program asked for this work.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Kept by database triggers from the contribution's allocations (migration feedback/0004),
+    # however those are written, so the figures read a column instead of aggregating every
+    # allocation per contribution: the cash-equivalent pay allocated to it, and the first day
+    # such pay (more than 0) was made, which is null while it is unpaid ("compensated").
+    allocated_cash = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"), editable=False)
+    first_cash_paid_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-occurred_on", "-id"]

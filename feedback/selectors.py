@@ -6,17 +6,15 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import (
+    BooleanField,
     Count,
     DateField,
     DecimalField,
-    Exists,
     ExpressionWrapper,
     F,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
 )
@@ -29,19 +27,19 @@ ZERO = Decimal("0")
 CASH_KINDS = Compensation.CASH_EQUIVALENT_KINDS
 
 
-def is_compensated(contribution_ref: str = "pk") -> Exists:
+def is_compensated() -> ExpressionWrapper:
     """For a contribution queryset: some cash-equivalent allocation to the contribution is > 0.
 
     This is docs/metrics.md's "compensated": free access, credits and gifts are counted
-    separately and do not make a contribution paid.
+    separately and do not make a contribution paid. It reads `first_cash_paid_on`, which the
+    database keeps from the allocations (migration feedback/0004).
     """
-    return Exists(
-        CompensationAllocation.objects.filter(
-            contribution=OuterRef(contribution_ref),
-            amount__gt=0,
-            compensation__kind__in=Compensation.CASH_EQUIVALENT_KINDS,
-        )
-    )
+    return ExpressionWrapper(Q(first_cash_paid_on__isnull=False), output_field=BooleanField())
+
+
+def first_cash_payment() -> F:
+    """For a contribution queryset: the day cash-equivalent pay (> 0) for it was first made."""
+    return F("first_cash_paid_on")
 
 
 def due_on() -> ExpressionWrapper:
@@ -57,17 +55,10 @@ def is_due(today: dt.date) -> Q:
     return Q(due_on__lt=today)
 
 
-def cash_allocated(contribution_ref: str = "pk") -> Coalesce:
-    """For a contribution queryset: the cash-equivalent pay allocated to it (0 when none)."""
-    allocated = (
-        CompensationAllocation.objects.filter(
-            contribution=OuterRef(contribution_ref), compensation__kind__in=CASH_KINDS
-        )
-        .values("contribution")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    return Coalesce(Subquery(allocated), Value(ZERO), output_field=DecimalField(max_digits=14, decimal_places=2))
+def cash_allocated() -> F:
+    """For a contribution queryset: the cash-equivalent pay allocated to it (0 when none),
+    kept by the database from the allocations (migration feedback/0004)."""
+    return F("allocated_cash")
 
 
 def sum_or_zero(expression: str, condition: Q | None = None) -> Coalesce:

@@ -19,19 +19,17 @@ from django.db.models import (
     F,
     FloatField,
     IntegerField,
-    Min,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
 )
 from django.db.models.functions import Coalesce, Extract, TruncMonth
 
 from artists.models import ApprovalDecision, Work
-from feedback.models import Compensation, CompensationAllocation, Contribution
-from feedback.selectors import cash_allocated, due_on, is_compensated, is_due
+from feedback.models import Compensation, Contribution
+from feedback.selectors import cash_allocated, due_on, first_cash_payment, is_compensated, is_due
 from programs.models import AccessEvent, Enrollment
 from programs.selectors import reference_rate
 from tracker.models import Flag
@@ -111,17 +109,6 @@ def testers(program_ids, group) -> dict:
         # tester (and keeps revocation_rate within 0–1).
         testers_revoked=Count("id", filter=Q(status=status.REVOKED, granted_on__isnull=False)),
         testers_ever_granted=Count("id", filter=Q(granted_on__isnull=False)),
-    )
-
-
-def first_cash_payment() -> Subquery:
-    return Subquery(
-        CompensationAllocation.objects.filter(
-            contribution=OuterRef("pk"), amount__gt=0, compensation__kind__in=Compensation.CASH_EQUIVALENT_KINDS
-        )
-        .values("contribution")
-        .annotate(first=Min("compensation__paid_on"))
-        .values("first")
     )
 
 
