@@ -143,6 +143,16 @@ else:
 
     DATABASES = {"default": embedded_database(BASE_DIR / ".data" / "pg")}
 
+# A read replica (README, "Scaling out"): a streaming copy of the primary, kept like it. The
+# public figures, dashboards and flag feed read from it; every write and everything an artist
+# reads of their own goes to the primary (config/routers.py). Unset: everything uses default.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    if not DATABASE_REPLICA_URL.startswith(("postgres://", "postgresql://")):
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a postgresql:// URL: PostgreSQL is the only engine.")
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True)
+DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: broker, result backend and cache when REDIS_URL is set; otherwise Celery runs

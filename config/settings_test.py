@@ -13,6 +13,11 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 # One test database per test run, so parallel runs on one server never drop each other's.
 DATABASES["default"]["TEST"] = {"NAME": f"test_tracker_{os.getpid()}"}  # noqa: F405
+# A second alias, so the replica routing (config/routers.py) runs in every test: a test
+# mirror, i.e. its own connection to the test database. tests/conftest.py lends it the
+# default connection in each test, so a read routed to it sees the test's uncommitted rows;
+# tests/config/test_replica_routing.py keeps it a connection of its own.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
 # The webhook tests run their receiver on loopback.
 WEBHOOK_ALLOW_PRIVATE_HOSTS = True
 # Tasks run in process in tests, with or without Redis; the real-worker tests (tests/jobs/

@@ -32,6 +32,7 @@ from rest_framework.views import APIView
 
 from config.api import ArtistRecordsViewSet, api_validation_error
 from config.renderers import PAGE_FIELDS, StrictPagination
+from config.routers import reads_from_replica
 from programs.models import Program
 from programs.selectors import listed_organizations, listed_programs
 from tracker import cache
@@ -90,11 +91,13 @@ UNPAID_WORK_PARAMS = FINDING_PARAMS - {"kind"}
         responses={200: FindingSerializer, 404: OpenApiResponse(description="No such program-level finding.")},
     ),
 )
+@reads_from_replica
 class FlagViewSet(viewsets.ReadOnlyModelViewSet):
     """Findings about a program as a whole (mass revocation, undefined terms) one by one, and
     findings about one artist's record only as monthly aggregates per program, kind and state,
     withheld below MIN_GROUP_SIZE verified artists (tracker.selectors). Anonymous reads allowed.
-    Only a program-level finding has a public id: a record's id, date or hours never leave."""
+    Only a program-level finding has a public id: a record's id, date or hours never leave.
+    Public and read-only, so read from the replica when there is one (config/routers.py)."""
 
     serializer_class = FindingSerializer
     permission_classes = [AllowAny]
@@ -248,8 +251,11 @@ def _not_modified(if_none_match: str | None, etag: str) -> bool:
     return "*" in tags or etag in {tag.removeprefix("W/") for tag in tags}
 
 
+@reads_from_replica
 class StatsView(APIView):
-    """Base: anonymous read, conditional responses and the per-version cache."""
+    """Base: anonymous read, conditional responses and the per-version cache. Every stats view
+    reads from the replica when there is one (config/routers.py); the data version, which
+    keys the cache, is read on the primary (tracker.cache.data_version)."""
 
     permission_classes = [AllowAny]
     allowed_params: set[str] = set()

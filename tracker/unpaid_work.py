@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection
+from django.db import connections
 from django.db.models import F, QuerySet
 
 from tracker.models import Flag
@@ -105,7 +105,8 @@ def unpaid_work(flags: QuerySet[Flag]) -> list[UnpaidWork]:
         .values("u_slug", "u_name", "u_month", "u_state", "u_subject", "u_artist", "u_kind", "u_hours")
     )
     sql, params = counted.query.sql_with_params()
-    with connection.cursor() as cursor:
+    # On the database the flags are read from: the replica under config.routers.replica_reads().
+    with connections[flags.db].cursor() as cursor:
         cursor.execute(CELLS_SQL.format(flags=sql), params)
         rows = cursor.fetchall()
     cells = []

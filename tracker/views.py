@@ -4,12 +4,14 @@ import markdown
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import DEFAULT_DB_ALIAS
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from config.pages import paginate
+from config.routers import reads_from_replica
 from programs.selectors import awaiting_verification, listed_organizations, listed_programs
 from tracker.cache import page_figures
 from tracker.charts import program_charts
@@ -154,6 +156,7 @@ def bad_format():
     return HttpResponseBadRequest("Unknown format: use ?format=csv for a CSV download, or leave it out for the page.")
 
 
+@reads_from_replica
 def home(request):
     output = _format(request)
     if output is None:
@@ -191,6 +194,7 @@ def home(request):
     return render(request, "tracker/home.html", context)
 
 
+@reads_from_replica
 def organization_dashboard(request, slug):
     organization = get_object_or_404(listed_organizations(), slug=slug)
     output = _format(request)
@@ -224,6 +228,7 @@ def organization_dashboard(request, slug):
     return render(request, "tracker/organization.html", context)
 
 
+@reads_from_replica
 def program_dashboard(request, slug):
     program = get_object_or_404(listed_programs(), slug=slug)
     output = _format(request)
@@ -266,6 +271,7 @@ def program_dashboard(request, slug):
     return render(request, "tracker/program.html", context)
 
 
+@reads_from_replica
 def compare(request):
     output = _format(request)
     if output is None:
@@ -299,6 +305,7 @@ def compare(request):
     return render(request, "tracker/compare.html", context)
 
 
+@reads_from_replica
 def flag_feed(request):
     """What the checks found, as the public may see it: findings about a program one by one,
     findings about one artist's record only as monthly aggregates (tracker.selectors)."""
@@ -324,7 +331,8 @@ def flag_feed(request):
     following = (
         program is not None
         and request.user.is_authenticated
-        and Follow.objects.filter(user=request.user, program=program).exists()
+        # The visitor's own choice, just made by follow_program: read on the primary.
+        and Follow.objects.using(DEFAULT_DB_ALIAS).filter(user=request.user, program=program).exists()
     )
     context = {
         "filter": finding_filter,
