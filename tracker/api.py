@@ -51,10 +51,10 @@ from tracker.metrics import (
     Period,
     organization_metrics,
     platform_metrics,
-    program_metrics,
     suppressed_reason,
 )
 from tracker.models import WebhookSubscription
+from tracker.program_figures import program_figure
 from tracker.selectors import (
     DEFAULT_SORT,
     feed_order,
@@ -260,12 +260,13 @@ class StatsView(APIView):
     permission_classes = [AllowAny]
     allowed_params: set[str] = set()
 
-    def respond(self, request, build, csv_filename: str = "stats"):
+    def respond(self, request, build, csv_filename: str = "stats", program: Program | None = None):
+        """The answer `build` makes, cached per data version: that of `program` for an
+        answer about one program only, so writes elsewhere leave it cached."""
         check_known_params(request.query_params, self.allowed_params)
         self.csv_filename = csv_filename
-        version = cache.data_version()
         request_key = f"{request.accepted_renderer.format}:{request.get_full_path()}"
-        entry = cache.cached(request_key, version, build)
+        entry = cache.cached(request_key, build, program=program.pk if program else None)
         data, etag = entry.value, entry.etag
         last_modified = cache.http_date(cache.first_seen(entry.version))
         if _not_modified(request.headers.get("If-None-Match"), etag):
@@ -380,10 +381,9 @@ class ProgramStatsView(StatsView):
         period = period_of(request.query_params)
 
         def build():
-            m = program_metrics(Program.objects.filter(pk=program.pk), period=period)[0]
-            return program_stats_data(program, m)
+            return program_stats_data(program, program_figure(program, period=period))
 
-        return self.respond(request, build, program.slug)
+        return self.respond(request, build, program.slug, program=program)
 
 
 @extend_schema(
@@ -425,7 +425,7 @@ class ProgramTimeSeriesView(StatsView):
             )
             return data["points"] if request.accepted_renderer.format == "csv" else data
 
-        return self.respond(request, build, f"{program.slug}-{interval}")
+        return self.respond(request, build, f"{program.slug}-{interval}", program=program)
 
 
 @extend_schema(

@@ -29,8 +29,11 @@ from email.utils import formatdate
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import close_old_connections, connection
+from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection, connections
 from django.utils import timezone
+
+from config.routers import replica_reads
+from tracker.models import ProgramChange
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +42,23 @@ def data_version() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT last_value + CASE WHEN is_called THEN 0 ELSE -1 END FROM tracker_data_version")
         return cursor.fetchone()[0]
+
+
+def program_versions(program_ids) -> dict[int, int]:
+    """Each program's version (tracker.models.ProgramChange): it changes with any write to
+    the records behind that program's figures, and with nothing else. Read on the primary."""
+    rows = ProgramChange.objects.using(DEFAULT_DB_ALIAS).filter(program_id__in=list(program_ids))
+    versions = dict(rows.values_list("program_id", "version"))
+    return {pk: versions.get(pk, 0) for pk in program_ids}
+
+
+def program_version(program_id: int) -> int:
+    return program_versions([program_id])[program_id]
+
+
+def today_key() -> str:
+    """Figures about due work change with the day, with no write: part of every cache key."""
+    return timezone.now().date().isoformat()
 
 
 def first_seen(version: int) -> float:
@@ -84,17 +104,20 @@ def _compute(key: str, version: int, build: Callable[[], object], tag_key: str) 
     return entry
 
 
-def _refresh(key: str, build: Callable[[], object], tag_key: str) -> None:
+def _refresh(key: str, build: Callable[[], object], tag_key: str, version_of: Callable[[], int]) -> None:
     """Compute the figures of `key` anew, on a thread of its own (one per key at a time)."""
 
     def run():
         try:
             close_old_connections()
-            _compute(key, data_version(), build, tag_key)
+            # The version is read on the primary; the figures, like the request's, on the replica.
+            version = version_of()
+            with replica_reads():
+                _compute(key, version, build, tag_key)
         except Exception:  # a failed refresh leaves the stale figures; the next request retries
             logger.exception("Refreshing the figures %s failed", key)
         finally:
-            connection.close()
+            connections.close_all()  # this thread's own connections, the replica's too
             with _refreshing_lock:
                 _refreshing.pop(key, None)
 
@@ -119,7 +142,9 @@ def wait_for_refreshes(timeout: float = 60) -> None:
         thread.join(timeout)
 
 
-def figures(key: str, version: int, build: Callable[[], object], tag_key: str) -> Entry:
+def figures(
+    key: str, version: int, build: Callable[[], object], tag_key: str, version_of: Callable[[], int] = data_version
+) -> Entry:
     """The figures of `key` at this data version, or, while those are computed in the
     background, the last ones if they are at most FIGURES_STALE_SECONDS old."""
     entry = cache.get(key)
@@ -127,29 +152,36 @@ def figures(key: str, version: int, build: Callable[[], object], tag_key: str) -
         if entry.version == version:
             return entry
         if entry.age <= settings.FIGURES_STALE_SECONDS:
-            _refresh(key, build, tag_key)
+            _refresh(key, build, tag_key, version_of)
             return entry
     return _compute(key, version, build, tag_key)
 
 
-def cached(request_key: str, version: int, build: Callable[[], object]) -> Entry:
-    """The stats answer for this request: at this data version, or recent figures while
-    those are computed (see `figures`). Its ETag and version come with it."""
+def cached(request_key: str, build: Callable[[], object], program: int | None = None) -> Entry:
+    """The stats answer for this request: at this data version (the program's, for an
+    answer about one program), or recent figures while those are computed (see `figures`).
+    Its ETag and version come with it."""
     database = connection.settings_dict["NAME"]
-    key = "stats:figures:" + hashlib.sha256(f"{database}:{request_key}".encode()).hexdigest()
-    return figures(key, version, build, request_key)
+    raw = f"{database}:{today_key()}:{request_key}"
+    key = "stats:figures:" + hashlib.sha256(raw.encode()).hexdigest()
+    version_of = data_version if program is None else (lambda: program_version(program))
+    return figures(key, version_of(), build, request_key, version_of)
 
 
-def page_figures(name: str, build: Callable[[], object], *key_parts, request=None) -> object:
+def page_figures(
+    name: str, build: Callable[[], object], *key_parts, request=None, program: int | None = None
+) -> object:
     """Figures for a page, cached like the stats API's answers: the expensive metrics are
-    computed once per change of the data, and recent figures are served while they are.
+    computed once per change of the data (of the `program`'s records, for figures about one
+    program), and recent figures are served while they are.
     When the figures served are older than the data, `request.figures_as_of` says when
     they were computed (the oldest of the page's), for the page to say so."""
     database = connection.settings_dict["NAME"]
-    raw = ":".join([database, name, *map(str, key_parts)])
+    raw = ":".join([database, today_key(), name, *map(str, key_parts)])
     key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
-    version = data_version()
-    entry = figures(key, version, build, raw)
+    version_of = data_version if program is None else (lambda: program_version(program))
+    version = version_of()
+    entry = figures(key, version, build, raw, version_of)
     if entry.version != version and request is not None:
         shown = getattr(request, "figures_as_of", None)
         computed = timezone.datetime.fromtimestamp(entry.computed_at, tz=timezone.get_current_timezone())

@@ -237,3 +237,28 @@ class AuditEvent(MiddlewareEvents):
         proxy = True
         verbose_name = "audit trail entry"
         verbose_name_plural = "audit trail"
+
+
+class ProgramChange(models.Model):
+    """When the records behind one program's figures last changed, kept by statement-level
+    triggers (migration tracker/0007) on every table behind the figures and flags, however a
+    write is made. Caches key a program's figures by its `version`, so a write to one program
+    leaves every other program's figures cached; the flag scan looks again only at programs
+    whose `source_version` (a change to the records the rules read: not the flags a scan
+    writes itself) passed the one it last scanned, or whose deadlines may have passed since.
+
+    Versions come from the data-version sequence (tracker/0003), so they only grow. A row
+    is kept for a deleted program (no foreign key: the triggers of a cascade would write it
+    back); it is never read again.
+    """
+
+    program_id = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField(default=0)
+    source_version = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+    # The flag scan's bookmark: the source_version it last scanned, and when.
+    scanned_version = models.BigIntegerField(default=0)
+    scanned_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"program {self.program_id} at version {self.version}"

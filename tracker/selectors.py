@@ -31,8 +31,9 @@ from django.db.models.lookups import GreaterThanOrEqual
 
 from programs.models import Enrollment, Program
 from programs.selectors import listed_programs
-from tracker.metrics import SORTABLE_FIGURES, Metrics, Period, program_metrics
+from tracker.metrics import SORTABLE_FIGURES, Metrics, Period
 from tracker.models import Flag, JobRun
+from tracker.program_figures import program_figures
 
 # Columns a programs table can be sorted by: the program's own fields and the scalar
 # Metrics figures (an allow-list: anything else in ?sort= is refused).
@@ -118,9 +119,10 @@ def sort_program_rows(rows: list[ProgramRow], sort: str = DEFAULT_SORT) -> list[
 def program_table(
     programs: QuerySet[Program], *, sort: str = DEFAULT_SORT, period: Period | None = None
 ) -> list[ProgramRow]:
-    """A programs table: each program with its Metrics, in a fixed number of queries."""
+    """A programs table: each program with its Metrics (tracker.program_figures: cached per
+    program, the rest computed in a fixed number of queries)."""
     by_slug = {program.slug: program for program in programs.select_related("organization")}
-    metrics = program_metrics(programs, period=period or Period())
+    metrics = program_figures(programs.order_by("name"), period=period or Period())
     return sort_program_rows([ProgramRow(by_slug[m.key], m) for m in metrics], sort)
 
 

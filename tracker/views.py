@@ -19,13 +19,12 @@ from tracker.exports import compare_csv, program_csv, programs_csv
 from tracker.filters import FindingFilter
 from tracker.forms import CompareForm, PeriodForm, ProgramTableForm
 from tracker.metrics import (
-    metrics_for_program,
     organization_metrics,
     platform_metrics,
-    program_metrics,
 )
 from tracker.models import Flag, Follow
 from tracker.periods import ALL
+from tracker.program_figures import program_figure, program_figures
 from tracker.selectors import (
     FIGURE_SORT_FIELDS,
     Finding,
@@ -165,12 +164,9 @@ def home(request):
     rows = None
     if form.is_valid():
         programs_shown = form.programs(listed_programs())
-        rows = page_figures(
-            "home-rows",
-            lambda: program_table(programs_shown, sort=form.cleaned_data["sort"], period=form.cell),
-            request.GET.urlencode(),
-            request=request,
-        )
+        # Each program's figures are cached by its own version: after a write, only the
+        # programs written to are computed again (tracker.program_figures).
+        rows = program_table(programs_shown, sort=form.cleaned_data["sort"], period=form.cell)
     if rows is not None and output == "csv":
         return programs_csv(rows, "programs.csv")
     programs = list(listed_programs())
@@ -239,9 +235,7 @@ def program_dashboard(request, slug):
     if not form.is_valid():
         return render(request, "tracker/program.html", context, status=400)
     period = form.cell
-    metrics = page_figures(
-        "program", lambda: metrics_for_program(program, period=period), program.pk, period, request=request
-    )
+    metrics = program_figure(program, period=period)
     if output == "csv":
         return program_csv(program, metrics, period)
     context.update(
@@ -261,6 +255,7 @@ def program_dashboard(request, slug):
             program.pk,
             period,
             request=request,
+            program=program.pk,
         )
         context["flag_counts"] = [(kind, Flag.Kind(kind).label, n) for kind, n in metrics.open_flags.items()]
         open_flags = public_flags().filter(program=program, resolved_at__isnull=True)
@@ -288,7 +283,7 @@ def compare(request):
         form.add_error(None, " ".join(message for errors in period_form.errors.values() for message in errors))
         return render(request, "tracker/compare.html", context, status=400)
     in_period = listed_programs().filter(pk__in=[p.pk for p in chosen])
-    by_slug = {m.key: m for m in program_metrics(in_period, period=period_form.cell)}
+    by_slug = {m.key: m for m in program_figures(in_period, period=period_form.cell)}
     rows = [ProgramRow(program, by_slug[program.slug]) for program in chosen]
     if output == "csv":
         return compare_csv(rows)

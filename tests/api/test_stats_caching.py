@@ -17,6 +17,7 @@ from feedback.models import Compensation, Contribution
 from feedback.services import log_contribution, record_compensation
 from programs.services import revoke_many
 from tests.api.stats_world import build_world
+from tests.factories import ContributionFactory, EnrollmentFactory
 from tests.jobs.helpers import at, on
 from tracker import cache
 from tracker.services import run_scan
@@ -193,19 +194,33 @@ def test_a_write_refreshes_every_endpoint(api, world):
         assert after.json() != response.json(), url
 
 
-def test_a_scan_that_finds_nothing_new_recomputes_and_keeps_the_etag(api, world):
+def test_a_scan_that_finds_nothing_new_leaves_the_program_cached(api, world):
     run_scan(trigger="command")
     before = api.get(PROGRAM)
-    version = cache.data_version()
+    version = cache.program_version(world.program.pk)
 
     run_scan(trigger="command")
 
-    assert cache.data_version() > version
+    # The scan wrote no flag of this program: its figures are not computed again.
+    assert cache.program_version(world.program.pk) == version
     with CaptureQueriesContext(connection) as queries:
         after = conditional_get(api, PROGRAM, before["ETag"])
-    # Computed afresh, found the same: the client's copy is still good.
-    assert len(queries) > 3
+    assert len(queries) <= 3
     assert after.status_code == 304
+
+
+def test_a_write_to_another_program_leaves_this_one_cached(api, world):
+    before = api.get(PROGRAM)
+    other = EnrollmentFactory()
+    ContributionFactory(enrollment=other)
+
+    with CaptureQueriesContext(connection) as queries:
+        after = conditional_get(api, PROGRAM, before["ETag"])
+    assert after.status_code == 304
+    assert len(queries) <= 3, [q["sql"] for q in queries]
+
+    _log_contribution(world)
+    assert conditional_get(api, PROGRAM, before["ETag"]).status_code == 200
 
 
 # -- the cache -----------------------------------------------------------------------
@@ -222,7 +237,7 @@ def test_a_repeated_request_is_served_from_the_cache(api, world, url):
     assert second.content == first.content
     # The data version, and for a program the lookup of its slug; nothing is recomputed.
     assert len(second_queries) <= 3, [q["sql"] for q in second_queries]
-    assert any("tracker_data_version" in q["sql"] for q in second_queries)
+    assert any("tracker_data_version" in q["sql"] or "tracker_programchange" in q["sql"] for q in second_queries)
     assert len(first_queries) > len(second_queries)
 
 

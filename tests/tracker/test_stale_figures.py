@@ -7,19 +7,22 @@ import time
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache as django_cache
 from rest_framework.test import APIClient
 
 from feedback.services import log_contribution
 from tests.jobs.helpers import log_work, make_program, make_testers
 from tracker import cache as figures_cache
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The background refresh reads on the replica (a connection of its own, in its thread).
+pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 
 
 @pytest.fixture
 def stale_allowed(settings):
     settings.FIGURES_STALE_SECONDS = 60
     settings.MIN_GROUP_SIZE = 5
+    django_cache.clear()  # no figures of an earlier test's world, which would be served as recent
     yield
     figures_cache.wait_for_refreshes()
 
@@ -40,17 +43,19 @@ def one_more_hour(program):
 
 
 def test_a_page_after_a_write_shows_the_last_figures_and_says_when_they_were_computed(client, stale_allowed, program):
-    assert client.get("/programs/busy-beta/").context["metrics"].hours == Decimal("10.00")
+    # The platform's figures pool every program; one program's own are cached by its version
+    # and computed afresh at once (tracker/program_figures.py).
+    assert client.get("/").context["platform"].hours == Decimal("10.00")
     one_more_hour(program)
 
-    response = client.get("/programs/busy-beta/")
+    response = client.get("/")
 
     # Served at once from the figures computed before the write, and the page says so.
-    assert response.context["metrics"].hours == Decimal("10.00")
+    assert response.context["platform"].hours == Decimal("10.00")
     assert "newer ones are being computed" in response.content.decode()
     figures_cache.wait_for_refreshes()
-    fresh = client.get("/programs/busy-beta/")
-    assert fresh.context["metrics"].hours == Decimal("11.00")
+    fresh = client.get("/")
+    assert fresh.context["platform"].hours == Decimal("11.00")
     assert "newer ones are being computed" not in fresh.content.decode()
 
 
