@@ -233,7 +233,10 @@ def undefined_terms(now: dt.datetime) -> QuerySet:
 MASS_REVOCATION_SQL = """
 WITH events AS (
     SELECT e.id, e.kind, e.occurred_at, e.reason, en.program_id,
-           LAG(e.kind) OVER (PARTITION BY e.enrollment_id ORDER BY e.occurred_at, e.id) AS previous_kind,
+           -- +1 when the event gives access, -1 when it ends access the tester had.
+           (CASE WHEN e.kind IN ('granted', 'reinstated') THEN 1 ELSE 0 END)
+             - (CASE WHEN LAG(e.kind) OVER (PARTITION BY e.enrollment_id ORDER BY e.occurred_at, e.id)
+                          IN ('granted', 'reinstated') THEN 1 ELSE 0 END) AS access_change,
            -- An orderly end: on or after the program's announced closing date, with a stated
            -- reason and at least MIN_NOTICE_DAYS' notice. Such revocations make no spike.
            (e.kind = 'revoked' AND p.closed_on IS NOT NULL
@@ -246,12 +249,12 @@ WITH events AS (
 ),
 timeline AS (
     SELECT id, kind, occurred_at, reason, program_id, orderly,
-           -- Testers with access just before this moment (events at the same instant excluded).
-           COALESCE(SUM(
-               (CASE WHEN kind IN ('granted', 'reinstated') THEN 1 ELSE 0 END)
-             - (CASE WHEN previous_kind IN ('granted', 'reinstated') THEN 1 ELSE 0 END)
-           ) OVER (PARTITION BY program_id ORDER BY occurred_at
-                   RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW EXCLUDE GROUP), 0) AS active_before,
+           -- Testers with access just before this moment (events at the same instant excluded):
+           -- the running sum up to this moment less this moment's own events. (A frame that
+           -- EXCLUDEs them would be summed afresh for every event: quadratic per program.)
+           SUM(access_change) OVER (PARTITION BY program_id ORDER BY occurred_at
+                   RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+             - SUM(access_change) OVER (PARTITION BY program_id, occurred_at) AS active_before,
            -- Revocations from this moment to the end of the window, other than an orderly end.
            COUNT(*) FILTER (WHERE kind = 'revoked' AND NOT orderly) OVER (PARTITION BY program_id
                    ORDER BY occurred_at RANGE BETWEEN CURRENT ROW AND %(window)s FOLLOWING) AS revoked_in_window,
@@ -355,12 +358,16 @@ deliveries AS (
 ),
 resolved AS (
     UPDATE tracker_flag f SET resolved_at = %(now)s
-    WHERE f.kind = %(kind)s AND f.resolved_at IS NULL
+    WHERE f.kind = %(kind)s AND f.resolved_at IS NULL {flag_scope}
       AND NOT EXISTS (SELECT 1 FROM candidates c WHERE c.flag_subject = f.subject_key)
     RETURNING 1
 )
 SELECT (SELECT COUNT(*) FROM raised), (SELECT COUNT(*) FROM resolved), (SELECT COUNT(*) FROM deliveries)
 """
+
+
+# A run that raised or resolved more flags than this refreshes the planner's statistics.
+ANALYZE_AFTER_CHANGES = 5000
 
 
 @dataclass(frozen=True)
@@ -375,25 +382,46 @@ def _candidate_sql(kind: str, now: dt.datetime) -> tuple[str, dict]:
     candidates = RULES[kind](now)
     if isinstance(candidates, tuple):
         return candidates
-    sql, params = candidates.query.sql_with_params()
+    # (A candidate query's order is nobody's business: the statement only joins on it.)
+    sql, params = candidates.order_by().query.sql_with_params()
     # The ORM's positional %s placeholders become named ones, to sit beside SYNC_SQL's.
     names = {f"p{i}": value for i, value in enumerate(params)}
     sql = sql.replace("%", "%%").replace("%%s", "%s")
     return sql % tuple(f"%({name})s" for name in names), names
 
 
-def sync_rule(kind: str, *, now: dt.datetime | None = None) -> RuleResult:
-    """Raise and resolve the flags of one rule, in one statement and one transaction."""
+def sync_rule(kind: str, *, now: dt.datetime | None = None, programs: list[int] | None = None) -> RuleResult:
+    """Raise and resolve the flags of one rule, in one statement and one transaction: for
+    every program, or only for `programs` (an incremental scan looks only at those)."""
     if kind not in RULES:
         raise ValueError(f"Unknown rule {kind!r}; the rules are {', '.join(RULES)}.")
     now = now or timezone.now()
     candidates, params = _candidate_sql(kind, now)
+    flag_scope = ""
+    if programs is not None:
+        candidates = f"SELECT * FROM ({candidates}) scoped WHERE scoped.flag_program = ANY(%(programs)s)"
+        flag_scope = "AND f.program_id = ANY(%(programs)s)"
+        params = {**params, "programs": sorted(programs)}
     with transaction.atomic(), connection.cursor() as cursor:
-        # One run of a rule at a time; a second waits rather than doubling the work.
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"tracker.flags.{kind}"])
+        # A rule runs over a program once at a time: a run over every program excludes all
+        # others of that rule; runs over parts of them share the rule and lock their
+        # programs, in id order, so runs over different programs go on in parallel.
+        lock = f"tracker.flags.{kind}"
+        if programs is None:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [lock])
+        else:
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(hashtext(%s))", [lock])
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s), p::int) FROM unnest(%s::bigint[]) p ORDER BY p",
+                [lock, sorted(programs)],
+            )
         cursor.execute(
-            SYNC_SQL.format(candidates=candidates),
+            SYNC_SQL.format(candidates=candidates, flag_scope=flag_scope),
             {**params, "kind": str(kind), "severity": str(SEVERITY[kind]), "now": now},
         )
         raised, resolved, deliveries = cursor.fetchone()
+        if raised + resolved > ANALYZE_AFTER_CHANGES:
+            # The planner must know the flags changed in bulk, or the next run's anti-join
+            # over the open flags is planned as if there were none (minutes instead of ms).
+            cursor.execute("ANALYZE tracker_flag")
     return RuleResult(kind=str(kind), raised=raised, resolved=resolved, deliveries=deliveries)

@@ -3,21 +3,23 @@
 import logging
 from collections.abc import Iterable
 
-from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from config.resilience import enqueue
-from tracker.cache import data_version
 from tracker.flags import RULES, sync_rule
-from tracker.models import JobRun
+from tracker.models import JobRun, ProgramChange
 from tracker.tasks import deliver_webhooks
+from tracker.tasks import scan_programs as scan_programs_task
 
 logger = logging.getLogger(__name__)
 
 
-def run_scan(*, rules: Iterable[str] | None = None, trigger: str = "schedule") -> JobRun:
-    """Run flag rules (all by default), each in its own transaction, and record the run.
+def run_scan(
+    *, rules: Iterable[str] | None = None, trigger: str = "schedule", programs: list[int] | None = None
+) -> JobRun:
+    """Run flag rules (all by default), each in its own transaction, and record the run:
+    over every program, or over `programs` only.
 
     The JobRun row is written before the rules start, so a run that is killed part-way
     stays visible as never finished; the rules it had not committed leave no trace.
@@ -27,10 +29,13 @@ def run_scan(*, rules: Iterable[str] | None = None, trigger: str = "schedule") -
     unknown = [kind for kind in kinds if kind not in RULES]
     if unknown:
         raise ValueError(f"Unknown rule {', '.join(unknown)}; the rules are {', '.join(RULES)}.")
+    # A scan of every rule over every program is a bookmark for the incremental scans.
+    bookmarks = changed_and_unchanged_programs() if rules is None and programs is None else None
+    started = timezone.now()
     run = JobRun.objects.create(rule=kinds[0] if len(kinds) == 1 else "all", trigger=trigger)
     try:
         for kind in kinds:
-            result = sync_rule(kind)
+            result = sync_rule(kind, programs=programs)
             if result.deliveries:
                 # Broker down: the every-minute deliver-webhooks job sends them.
                 transaction.on_commit(lambda: enqueue(deliver_webhooks))
@@ -48,21 +53,75 @@ def run_scan(*, rules: Iterable[str] | None = None, trigger: str = "schedule") -
         raise
     run.status, run.finished_at = JobRun.Status.SUCCEEDED, timezone.now()
     run.save(update_fields=["status", "finished_at"])
+    if bookmarks is not None:
+        mark_scanned(bookmarks, started)
     return run
 
 
-# The data version (tracker.cache) the last scan-on-change ended at.
-LAST_SCANNED_VERSION = "tracker:scan-on-change:data-version"
+def changed_and_unchanged_programs() -> list[tuple[int, int]]:
+    """(program, source version) of every program."""
+    return list(ProgramChange.objects.order_by("program_id").values_list("program_id", "source_version"))
 
 
-def scan_if_changed(*, trigger: str = "schedule") -> JobRun | None:
-    """Run every rule when a record behind the findings changed since the last scan made
-    here, so that an artist's new findings appear within a minute of a write rather than at
-    the next hourly run; None when nothing changed. The version is read after the scan (a
-    scan's own writes bump it too); a write that lands during a scan waits for the next
-    scheduled run of its rule."""
-    if cache.get(LAST_SCANNED_VERSION) == data_version():
-        return None
-    run = run_scan(trigger=trigger)
-    cache.set(LAST_SCANNED_VERSION, data_version(), timeout=None)
+def mark_scanned(bookmarks: list[tuple[int, int]], at) -> None:
+    """Each program scanned by every rule up to the version it had when the scan began."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """UPDATE tracker_programchange pc
+               SET scanned_version = GREATEST(pc.scanned_version, b.version), scanned_at = %s
+               FROM unnest(%s::bigint[], %s::bigint[]) AS b(program_id, version)
+               WHERE pc.program_id = b.program_id""",
+            [at, [p for p, _ in bookmarks], [v for _, v in bookmarks]],
+        )
+
+
+# Programs are scanned in parts of this many, each a task of its own (in parallel on as
+# many workers as there are).
+SCAN_PART_PROGRAMS = 25
+
+CHANGED_PROGRAMS_SQL = """
+SELECT pc.program_id, pc.source_version
+FROM tracker_programchange pc
+JOIN programs_program p ON p.id = pc.program_id
+WHERE pc.source_version > pc.scanned_version
+   OR pc.scanned_at IS NULL
+   -- A new day: work comes due, and dated records reach the rules' horizon.
+   OR (pc.scanned_at AT TIME ZONE 'UTC')::date < (%(now)s AT TIME ZONE 'UTC')::date
+   -- A pending work's approval deadline passed since the last scan.
+   OR EXISTS (
+        SELECT 1 FROM artists_work w JOIN programs_enrollment e ON e.id = w.enrollment_id
+        WHERE e.program_id = p.id AND w.status = 'pending'
+          AND w.submitted_at > pc.scanned_at - p.approval_sla_days * interval '1 day'
+          AND w.submitted_at <= %(now)s - p.approval_sla_days * interval '1 day')
+ORDER BY pc.program_id
+"""
+
+
+def changed_programs(now=None) -> list[tuple[int, int]]:
+    """(program, source version) of each program the flag rules must look at again: its
+    records changed since its last scan, or a deadline they judge may have passed since."""
+    with connection.cursor() as cursor:
+        cursor.execute(CHANGED_PROGRAMS_SQL, {"now": now or timezone.now()})
+        return [(program, version) for program, version in cursor.fetchall()]
+
+
+def scan_programs(bookmarks: list[tuple[int, int]], *, trigger: str = "schedule") -> JobRun:
+    """Run every rule over these programs, then mark each scanned up to the version it had
+    when it was chosen (a write that lands during the scan moves it past that, so the next
+    scan looks again)."""
+    started = timezone.now()
+    run = run_scan(trigger=trigger, programs=[program for program, _ in bookmarks])
+    mark_scanned(bookmarks, started)
     return run
+
+
+def scan_if_changed(*, trigger: str = "schedule") -> int:
+    """Run every rule over the programs whose records changed, or whose deadlines may have
+    passed, since they were last scanned, so an artist's new findings appear within a minute
+    of a write; a scan with nothing new reads one small table and stops. The programs are
+    split into parts, each a task (`tracker.tasks.scan_programs`): in parallel on the
+    workers, in process without a broker. Returns how many programs were queued."""
+    changed = changed_programs()
+    for start in range(0, len(changed), SCAN_PART_PROGRAMS):
+        enqueue(scan_programs_task, changed[start : start + SCAN_PART_PROGRAMS], trigger)
+    return len(changed)

@@ -35,13 +35,20 @@ def scan_flags(rule: str | None = None, trigger: str = "schedule") -> dict:
 
 @job(minutes=10)
 def scan_flags_if_changed() -> dict:
-    """Run every rule if any record behind the findings changed since the last such scan."""
+    """Queue a scan of the programs whose records changed, or whose deadlines passed, since
+    their last scan (in parts, each a `scan_programs` task)."""
     from tracker.services import scan_if_changed
 
-    run = scan_if_changed()
-    if run is None:
-        return {"job_run": None, "changed": False}
-    return {"job_run": run.pk, "changed": True, "raised": run.raised, "resolved": run.resolved}
+    return {"programs": scan_if_changed()}
+
+
+@job(minutes=10)
+def scan_programs(bookmarks: list, trigger: str = "schedule") -> dict:
+    """Run every rule over some programs ([program, version] pairs) and mark them scanned."""
+    from tracker.services import scan_programs as scan
+
+    run = scan([(int(program), int(version)) for program, version in bookmarks], trigger=trigger)
+    return {"job_run": run.pk, "programs": len(bookmarks), "raised": run.raised, "resolved": run.resolved}
 
 
 @job(minutes=5)

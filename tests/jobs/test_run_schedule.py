@@ -38,14 +38,19 @@ def test_a_write_is_scanned_within_a_minute_and_nothing_is_scanned_twice():
     from tracker.services import scan_if_changed
 
     program = make_program(opened_on=on("2025-01-01"))
+    other = make_program(name="Other", slug="other", opened_on=on("2025-01-01"))
     tester = make_tester(program)
 
-    assert scan_if_changed() is not None  # never scanned here: everything is new
-    assert scan_if_changed() is None  # nothing changed since
+    assert scan_if_changed() == 2  # never scanned here: everything is new
+    assert scan_if_changed() == 0  # nothing changed since
 
     log_work(tester, on("2025-02-01"), hours="2.00")  # an artist logs work long unpaid
-    run = scan_if_changed()
+    runs = JobRun.objects.count()
 
-    assert run is not None and run.rule == "all"
+    # Only the program written to is scanned again, by every rule.
+    assert scan_if_changed() == 1
+    run = JobRun.objects.order_by("-id").first()
+    assert JobRun.objects.count() == runs + 1 and run.rule == "all"
     assert Flag.objects.filter(kind="unpaid_feedback", program=program, resolved_at__isnull=True).exists()
-    assert scan_if_changed() is None
+    assert scan_if_changed() == 0
+    assert other.pk not in [f.program_id for f in Flag.objects.all()]
