@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from config.resilience import enqueue
+from programs.models import Program
 from tracker.flags import RULES, sync_rule
 from tracker.models import JobRun, ProgramChange
 from tracker.tasks import deliver_webhooks
@@ -60,18 +61,23 @@ def run_scan(
 
 def changed_and_unchanged_programs() -> list[tuple[int, int]]:
     """(program, source version) of every program."""
-    return list(ProgramChange.objects.order_by("program_id").values_list("program_id", "source_version"))
+    versions = dict(ProgramChange.objects.values_list("program_id", "source_version"))
+    return [(pk, versions.get(pk, 0)) for pk in Program.objects.order_by("pk").values_list("pk", flat=True)]
 
 
 def mark_scanned(bookmarks: list[tuple[int, int]], at) -> None:
     """Each program scanned by every rule up to the version it had when the scan began."""
     with connection.cursor() as cursor:
         cursor.execute(
-            """UPDATE tracker_programchange pc
-               SET scanned_version = GREATEST(pc.scanned_version, b.version), scanned_at = %s
-               FROM unnest(%s::bigint[], %s::bigint[]) AS b(program_id, version)
-               WHERE pc.program_id = b.program_id""",
-            [at, [p for p, _ in bookmarks], [v for _, v in bookmarks]],
+            """INSERT INTO tracker_programchange
+                   (program_id, version, source_version, changed_at, scanned_version, scanned_at)
+               SELECT b.program_id, b.version, b.version, %(at)s, b.version, %(at)s
+               FROM unnest(%(programs)s::bigint[], %(versions)s::bigint[]) AS b(program_id, version)
+               ORDER BY b.program_id
+               ON CONFLICT (program_id) DO UPDATE
+               SET scanned_version = GREATEST(tracker_programchange.scanned_version, EXCLUDED.scanned_version),
+                   scanned_at = EXCLUDED.scanned_at""",
+            {"at": at, "programs": [p for p, _ in bookmarks], "versions": [v for _, v in bookmarks]},
         )
 
 
@@ -80,10 +86,12 @@ def mark_scanned(bookmarks: list[tuple[int, int]], at) -> None:
 SCAN_PART_PROGRAMS = 25
 
 CHANGED_PROGRAMS_SQL = """
-SELECT pc.program_id, pc.source_version
-FROM tracker_programchange pc
-JOIN programs_program p ON p.id = pc.program_id
-WHERE pc.source_version > pc.scanned_version
+SELECT p.id, COALESCE(pc.source_version, 0)
+FROM programs_program p
+-- (A program whose rows were loaded with triggers off has no row yet: it is new.)
+LEFT JOIN tracker_programchange pc ON pc.program_id = p.id
+WHERE pc.program_id IS NULL
+   OR pc.source_version > pc.scanned_version
    OR pc.scanned_at IS NULL
    -- A new day: work comes due, and dated records reach the rules' horizon.
    OR (pc.scanned_at AT TIME ZONE 'UTC')::date < (%(now)s AT TIME ZONE 'UTC')::date
@@ -93,7 +101,7 @@ WHERE pc.source_version > pc.scanned_version
         WHERE e.program_id = p.id AND w.status = 'pending'
           AND w.submitted_at > pc.scanned_at - p.approval_sla_days * interval '1 day'
           AND w.submitted_at <= %(now)s - p.approval_sla_days * interval '1 day')
-ORDER BY pc.program_id
+ORDER BY p.id
 """
 
 

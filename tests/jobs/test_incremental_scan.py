@@ -70,3 +70,13 @@ def test_a_write_during_a_scan_is_scanned_next_time():
     assert [p for p, _ in changed_programs()] == [program.pk]
     assert scan_if_changed() == 1
     assert changed_programs() == []
+
+
+def test_a_program_loaded_with_triggers_off_is_scanned_as_new():
+    program = make_program(opened_on=on("2025-01-01"))
+    log_work(make_tester(program), on("2025-02-01"), hours="1.00")
+    ProgramChange.objects.all().delete()  # as after a bulk load that bypassed the triggers
+
+    assert scan_if_changed() == 1
+    assert open_flags("unpaid_feedback").filter(program=program).exists()
+    assert changed_programs() == []
