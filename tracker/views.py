@@ -318,7 +318,9 @@ def flag_feed(request):
 
         query = request.GET.copy()
         query.pop("page", None)
-        rows, unpaid = page_figures("flag-feed", build, query.urlencode(), request=request)
+        # A feed of one program is cached by that program's version.
+        scope = program.pk if program is not None else None
+        rows, unpaid = page_figures("flag-feed", build, query.urlencode(), request=request, program=scope)
         pager, status = paginate(request, rows, per_page=FLAGS_PER_PAGE), 200
         findings = list(pager.page.object_list)
     else:
