@@ -258,7 +258,7 @@ ORDER BY 1
 # Two per enrollment, each worth the hours it pays for at the program's rate, paid some days
 # after the last of them (late past the terms now and then). What they are paid in follows
 # the program's style: cash, a stipend, or credits and free access that pay nothing in cash.
-COMPENSATIONS = """
+COMPENSATIONS = f"""
 INSERT INTO feedback_compensation (id, enrollment_id, kind, amount, paid_on, note, created_at)
 SELECT (e.id - 1) * 2 + second::int + 1, e.id,
        CASE e.program %% 5
@@ -272,20 +272,20 @@ SELECT (e.id - 1) * 2 + second::int + 1, e.id,
              %(now)s::date - 1),
        '', %(now)s
 FROM bench_plan e
-JOIN feedback_contribution c ON c.id BETWEEN (e.id - 1) * 10 + 1 AND (e.id - 1) * 10 + {paid},
-LATERAL (SELECT c.id > (e.id - 1) * 10 + {first} AS second) s
+JOIN feedback_contribution c ON c.id BETWEEN (e.id - 1) * 10 + 1 AND (e.id - 1) * 10 + {PAID_BY_FIRST + PAID_BY_SECOND},
+LATERAL (SELECT c.id > (e.id - 1) * 10 + {PAID_BY_FIRST} AS second) s
 GROUP BY e.id, second
 ORDER BY 1
-""".format(paid=PAID_BY_FIRST + PAID_BY_SECOND, first=PAID_BY_FIRST)
+"""
 
-ALLOCATIONS = """
+ALLOCATIONS = f"""
 INSERT INTO feedback_compensationallocation (id, compensation_id, contribution_id, amount)
-SELECT (e.id - 1) * 6 + k + 1, (e.id - 1) * 2 + (k >= {first})::int + 1, (e.id - 1) * 10 + k + 1,
+SELECT (e.id - 1) * 6 + k + 1, (e.id - 1) * 2 + (k >= {PAID_BY_FIRST})::int + 1, (e.id - 1) * 10 + k + 1,
        round(c.hours_spent * e.rate, 2)
-FROM bench_plan e CROSS JOIN generate_series(0, {last}) k
+FROM bench_plan e CROSS JOIN generate_series(0, {PAID_BY_FIRST + PAID_BY_SECOND - 1}) k
 JOIN feedback_contribution c ON c.id = (e.id - 1) * 10 + k + 1
 ORDER BY 1
-""".format(first=PAID_BY_FIRST, last=PAID_BY_FIRST + PAID_BY_SECOND - 1)
+"""
 
 # Three per enrollment over its active days. Review styles cycle with the program: quick
 # (2-10 days, most decided), slow (10-60 days), and one that leaves most works pending. A
@@ -377,9 +377,7 @@ def load(conn, sizes: Sizes, now: dt.datetime, progress=None) -> dict[str, int]:
         if broken:
             raise RuntimeError(f"{broken} compensations break the allocation guard's rules")
         for table in TABLES.values():
-            conn.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
-            )
+            conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         conn.execute("SELECT nextval('tracker_data_version')")  # the triggers were off: one bump for the load
     for table in TABLES.values():
         conn.execute(f"ANALYZE {table}")

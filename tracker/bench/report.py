@@ -1,0 +1,54 @@
+"""The benchmark's report: Markdown, ready for docs/benchmarks.md."""
+
+from tracker.bench.doors import Door, median, percentile
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f}"
+
+
+def p50_p95(values: list[float]) -> str:
+    return f"{ms(median(values))} / {ms(percentile(values, 0.95))}" if values else "–"
+
+
+def door_table(doors: list[Door], raw: dict[str, float]) -> list[str]:
+    """One row per door; `raw` holds the seconds of the hand-written SQL for the doors that have one.
+    The ratio is the door's cold (same program) p50 over it."""
+    lines = [
+        "| door | cold (other program) p50/p95 ms | cold (same program) p50/p95 ms | warm p50/p95 ms "
+        "| raw SQL ms | ratio |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for door in doors:
+        seconds = raw.get(door.label)
+        cold = median(door.seconds["same"]) if door.seconds["same"] else None
+        ratio = f"{cold / seconds:,.1f}×" if seconds and cold is not None else "–"
+        lines.append(
+            f"| `{door.label}` | {p50_p95(door.seconds['other'])} | {p50_p95(door.seconds['same'])} "
+            f"| {p50_p95(door.seconds['warm'])} | {ms(seconds) if seconds else '–'} | {ratio} |"
+        )
+    return lines
+
+
+def scan_table(scans: dict, raw_seconds: float, candidates: int) -> list[str]:
+    return [
+        "| scan | seconds | flags raised | raw SQL ms | ratio |",
+        "|---|---:|---:|---:|---:|",
+        f"| first scan | {scans['first']:,.1f} | {scans['first_raised']:,} | {ms(raw_seconds)} "
+        f"| {scans['first'] / raw_seconds:,.0f}× |",
+        f"| nothing new | {scans['again']:,.1f} | {scans['again_raised']:,} (resolved {scans['again_resolved']:,}) "
+        f"| {ms(raw_seconds)} | {scans['again'] / raw_seconds:,.0f}× |",
+        "",
+        f"Raw SQL: a count of the unpaid_feedback rule's candidates ({candidates:,}).",
+    ]
+
+
+def ingest_table(rates: list[tuple[str, int, float]]) -> list[str]:
+    lines = ["| ingest | rows | seconds | rows/s |", "|---|---:|---:|---:|"]
+    for label, rows, seconds in rates:
+        lines.append(f"| {label} | {rows:,} | {seconds:,.2f} | {rows / seconds:,.0f} |")
+    return lines
+
+
+def counts_line(counts: dict[str, int]) -> str:
+    return "Rows: " + ", ".join(f"{count:,} {name}" for name, count in counts.items()) + "."
