@@ -39,3 +39,8 @@ class Command(BaseCommand):
             run(settings, lambda line: self.stdout.write(line))
         except BenchError as error:
             raise CommandError(f"bench: {error}") from None
+        except KeyboardInterrupt:
+            raise CommandError("bench: interrupted") from None
+        except Exception as error:  # anything else that stopped it: one line, not a traceback
+            first = (str(error).strip().splitlines() or [""])[0]
+            raise CommandError(f"bench: could not run: {type(error).__name__}: {first}") from None
