@@ -34,6 +34,7 @@ class Options:
     runs: int = 5
     workers: int = 2
     api_requests: int = 200
+    scan_timeout: float = 600
     keep: bool = False
     progress: bool = True
 
@@ -111,7 +112,7 @@ def run(options: Options, write) -> None:
         (largest, slug, _, size), (other, *_) = programs[0], programs[1]
         enrollment_of = {program: enrollment for program, _, enrollment, _ in programs}
 
-        scans = jobs.run_scans(env)
+        scans = jobs.run_scans(env, options.scan_timeout)
         today, rate = now.date(), settings.FAIR_HOURLY_RATE
         with connect(db, name) as conn:
             raw_all, _ = raw.core_figures(conn, today, rate, options.runs)
@@ -162,7 +163,7 @@ def run(options: Options, write) -> None:
             "",
             *report.door_table(doors, raw_seconds),
             "",
-            *report.scan_table(scans, raw_scan, candidates),
+            *report.scan_table(scans, options.scan_timeout, raw_scan, candidates),
             "",
             *report.ingest_table(
                 [

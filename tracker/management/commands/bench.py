@@ -21,17 +21,24 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=5, help="Requests per door and state (default 5).")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2).")
         parser.add_argument("--api-requests", type=int, default=200, help="Contributions POSTed (default 200).")
+        parser.add_argument(
+            "--scan-timeout",
+            type=float,
+            default=600,
+            help="Seconds after which the second scan is cancelled (default 600).",
+        )
         parser.add_argument("--keep", action="store_true", help="Keep the throwaway database.")
         parser.add_argument("--no-progress", action="store_true", help="No progress bars.")
 
     def handle(self, *args, **options):
-        if options["scale"] <= 0 or options["runs"] < 1 or options["api_requests"] < 1:
-            raise CommandError("--scale must be more than 0, --runs and --api-requests at least 1.")
+        if options["scale"] <= 0 or options["runs"] < 1 or options["api_requests"] < 1 or options["scan_timeout"] <= 0:
+            raise CommandError("--scale and --scan-timeout must be more than 0, --runs and --api-requests at least 1.")
         settings = Options(
             scale=options["scale"],
             runs=options["runs"],
             workers=options["workers"],
             api_requests=options["api_requests"],
+            scan_timeout=options["scan_timeout"],
             keep=options["keep"],
             progress=not options["no_progress"],
         )
