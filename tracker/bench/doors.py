@@ -24,6 +24,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -167,7 +168,17 @@ def get(url: str, headers: dict | None = None) -> float:
     return time.perf_counter() - started
 
 
-def time_doors(address: str, doors: list[Door], runs: int, write, enrollment_of: dict[int, int], progress) -> None:
+def warm_up(url: str, workers: int) -> None:
+    """Have every worker answer `url` once, each in parallel with the others, so that each has
+    computed (local-memory cache) or read (Redis) the figures before the warm requests."""
+    with ThreadPoolExecutor(workers) as pool:
+        for _ in range(2):
+            list(pool.map(get, [url] * workers))
+
+
+def time_doors(
+    address: str, doors: list[Door], runs: int, workers: int, write, enrollment_of: dict[int, int], progress
+) -> None:
     """Fill each door's seconds: `runs` requests per state. `write(enrollment_id)` inserts one
     contribution; `enrollment_of` gives an enrollment of each program written to."""
     for door in doors:
@@ -176,8 +187,7 @@ def time_doors(address: str, doors: list[Door], runs: int, write, enrollment_of:
             for _ in range(runs):
                 write(enrollment_of[program])
                 door.seconds[state].append(get(url))
-        for _ in range(2):  # each of the two workers computes (locmem) or reads (Redis) once
-            get(url)
+        warm_up(url, workers)
         door.seconds["warm"] = [get(url) for _ in range(runs)]
         progress(door.label)
 

@@ -138,6 +138,7 @@ def run(options: Options, write) -> None:
                 server.address,
                 doors,
                 options.runs,
+                options.workers,
                 lambda enrollment: conn.execute(WRITE, [enrollment]),
                 enrollment_of,
                 lambda label: (bar.set_postfix_str(label), bar.update()),
