@@ -14,6 +14,7 @@ nothing written).
 """
 
 import json
+import math
 import os
 import secrets
 import signal
@@ -32,6 +33,9 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 STATES = ("other", "same", "warm")
+# How long a request may take before it counts as timed out (the server's worker is then
+# stopped by gunicorn's own --timeout, a little later).
+DOOR_TIMEOUT = 600
 
 # One contribution, with what a real one has, logged yesterday to an enrollment.
 WRITE = """
@@ -117,13 +121,13 @@ def free_port() -> int:
 class Server:
     """gunicorn on 127.0.0.1 on a free port, stopped (its whole process group) by `stop()`."""
 
-    def __init__(self, env: dict, workers: int, log: Path):
+    def __init__(self, env: dict, workers: int, log: Path, timeout: float = DOOR_TIMEOUT):
         self.port = free_port()
         self.address = f"http://127.0.0.1:{self.port}"
         self.log = log.open("w")
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{self.port}"]
-            + ["--workers", str(workers), "--timeout", "600", "--log-level", "warning"],
+            + ["--workers", str(workers), "--timeout", str(int(timeout) + 30), "--log-level", "warning"],
             cwd=ROOT,
             env=env,
             stdout=self.log,
@@ -156,39 +160,53 @@ class Server:
         self.log.close()
 
 
-def get(url: str, headers: dict | None = None) -> float:
-    """Seconds to GET `url` and read the whole body; BenchError unless it answers 200."""
-    request = urllib.request.Request(url, headers=headers or {})
+def get(url: str, timeout: float = DOOR_TIMEOUT) -> float:
+    """Seconds to GET `url` and read the whole body, `math.inf` when it takes more than
+    `timeout` seconds; BenchError unless it answers 200."""
     started = time.perf_counter()
     try:
-        with urllib.request.urlopen(request, timeout=900) as response:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             response.read()
     except urllib.error.HTTPError as error:
         raise BenchError(f"GET {url} answered {error.code}") from None
+    except TimeoutError:
+        return math.inf
+    except urllib.error.URLError as error:
+        if isinstance(error.reason, TimeoutError):
+            return math.inf
+        raise
     return time.perf_counter() - started
 
 
-def warm_up(url: str, workers: int) -> None:
+def warm_up(url: str, workers: int, timeout: float) -> None:
     """Have every worker answer `url` once, each in parallel with the others, so that each has
     computed (local-memory cache) or read (Redis) the figures before the warm requests."""
     with ThreadPoolExecutor(workers) as pool:
         for _ in range(2):
-            list(pool.map(get, [url] * workers))
+            list(pool.map(lambda one: get(one, timeout), [url] * workers))
 
 
 def time_doors(
-    address: str, doors: list[Door], runs: int, workers: int, write, enrollment_of: dict[int, int], progress
+    address: str,
+    doors: list[Door],
+    runs: int,
+    workers: int,
+    timeout: float,
+    write,
+    enrollment_of: dict[int, int],
+    progress,
 ) -> None:
-    """Fill each door's seconds: `runs` requests per state. `write(enrollment_id)` inserts one
-    contribution; `enrollment_of` gives an enrollment of each program written to."""
+    """Fill each door's seconds: `runs` requests per state, each `math.inf` past `timeout`.
+    `write(enrollment_id)` inserts one contribution; `enrollment_of` gives an enrollment of
+    each program written to."""
     for door in doors:
         url = address + door.path
         for state, program in (("other", door.other_program), ("same", door.same_program)):
             for _ in range(runs):
                 write(enrollment_of[program])
-                door.seconds[state].append(get(url))
-        warm_up(url, workers)
-        door.seconds["warm"] = [get(url) for _ in range(runs)]
+                door.seconds[state].append(get(url, timeout))
+        warm_up(url, workers, timeout)
+        door.seconds["warm"] = [get(url, timeout) for _ in range(runs)]
         progress(door.label)
 
 

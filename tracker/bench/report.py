@@ -1,10 +1,13 @@
 """The benchmark's report: Markdown, ready for docs/benchmarks.md."""
 
+import math
+
 from tracker.bench.doors import Door, median, percentile
 
 
 def ms(seconds: float) -> str:
-    return f"{seconds * 1000:,.0f}"
+    """Milliseconds; "timeout" for a request given up (math.inf)."""
+    return "timeout" if math.isinf(seconds) else f"{seconds * 1000:,.0f}"
 
 
 def p50_p95(values: list[float]) -> str:
@@ -22,7 +25,7 @@ def door_table(doors: list[Door], raw: dict[str, float]) -> list[str]:
     for door in doors:
         seconds = raw.get(door.label)
         cold = median(door.seconds["same"]) if door.seconds["same"] else None
-        ratio = f"{cold / seconds:,.1f}×" if seconds and cold is not None else "–"
+        ratio = f"{cold / seconds:,.1f}×" if seconds and cold is not None and not math.isinf(cold) else "–"
         lines.append(
             f"| `{door.label}` | {p50_p95(door.seconds['other'])} | {p50_p95(door.seconds['same'])} "
             f"| {p50_p95(door.seconds['warm'])} | {ms(seconds) if seconds else '–'} | {ratio} |"
@@ -40,7 +43,7 @@ def scan_table(scans: dict, timeout: float, raw_seconds: float, candidates: int)
     ):
         scan = scans[key]
         if scan is None:
-            lines.append(f"| {label} | > {timeout:,.0f} (cancelled) | – | {ms(raw_seconds)} | – |")
+            lines.append(f"| {label} | > {timeout:,.0f} (cancelled or not run) | – | {ms(raw_seconds)} | – |")
             continue
         lines.append(
             f"| {label} | {scan['seconds']:,.1f} | {scan['raised']:,} / {scan['resolved']:,} | {ms(raw_seconds)} "

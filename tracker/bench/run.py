@@ -35,6 +35,7 @@ class Options:
     workers: int = 2
     api_requests: int = 200
     scan_timeout: float = 600
+    door_timeout: float = 600
     keep: bool = False
     progress: bool = True
 
@@ -120,7 +121,7 @@ def run(options: Options, write) -> None:
             raw_scan, candidates = raw.unpaid_candidates(conn, today, options.runs)
         accounts = jobs.make_accounts(env, slug)
 
-        server = Server(env, options.workers, work / "gunicorn.log")
+        server = Server(env, options.workers, work / "gunicorn.log", options.door_timeout)
         server.wait_until_up()
         doors = [
             Door("/", "/", largest, other),
@@ -139,6 +140,7 @@ def run(options: Options, write) -> None:
                 doors,
                 options.runs,
                 options.workers,
+                options.door_timeout,
                 lambda enrollment: conn.execute(WRITE, [enrollment]),
                 enrollment_of,
                 lambda label: (bar.set_postfix_str(label), bar.update()),
@@ -160,7 +162,8 @@ def run(options: Options, write) -> None:
             + report.counts_line(counts),
             f"Largest program: `{slug}`, {size:,} enrollments; {len(programs)} programs have testers.",
             "",
-            f"Doors: p50 / p95 over {options.runs} requests each; ratio = cold (same program) p50 / raw SQL.",
+            f"Doors: p50 / p95 over {options.runs} requests each (a request is given up after "
+            f"{options.door_timeout:g} s); ratio = cold (same program) p50 / raw SQL.",
             "",
             *report.door_table(doors, raw_seconds),
             "",

@@ -25,20 +25,29 @@ class Command(BaseCommand):
             "--scan-timeout",
             type=float,
             default=600,
-            help="Seconds after which the second scan is cancelled (default 600).",
+            help="Seconds after which a scan's statement is cancelled (default 600).",
+        )
+        parser.add_argument(
+            "--door-timeout", type=float, default=600, help="Seconds after which a request is given up (default 600)."
         )
         parser.add_argument("--keep", action="store_true", help="Keep the throwaway database.")
         parser.add_argument("--no-progress", action="store_true", help="No progress bars.")
 
     def handle(self, *args, **options):
-        if options["scale"] <= 0 or options["runs"] < 1 or options["api_requests"] < 1 or options["scan_timeout"] <= 0:
-            raise CommandError("--scale and --scan-timeout must be more than 0, --runs and --api-requests at least 1.")
+        if (
+            options["scale"] <= 0
+            or options["runs"] < 1
+            or options["api_requests"] < 1
+            or min(options["scan_timeout"], options["door_timeout"]) <= 0
+        ):
+            raise CommandError("--scale and the timeouts must be more than 0, --runs and --api-requests at least 1.")
         settings = Options(
             scale=options["scale"],
             runs=options["runs"],
             workers=options["workers"],
             api_requests=options["api_requests"],
             scan_timeout=options["scan_timeout"],
+            door_timeout=options["door_timeout"],
             keep=options["keep"],
             progress=not options["no_progress"],
         )
