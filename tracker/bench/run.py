@@ -156,11 +156,11 @@ def run(options: Options, write) -> None:
         lines = [
             f"## `manage.py bench --scale {options.scale:g} --runs {options.runs}`",
             "",
-            f"Machine: {about}; gunicorn --workers {options.workers}, "
+            f"- Machine: {about}; gunicorn --workers {options.workers}, "
             f"cache: {'Redis' if env.get('REDIS_URL') else 'local memory'}, FIGURES_STALE_SECONDS=0.",
-            f"Scale {options.scale:g}: set up in {setup:,.1f} s (migrate, load, analyze). "
+            f"- Scale {options.scale:g}: set up in {setup:,.1f} s (migrate, load, analyze). "
             + report.counts_line(counts),
-            f"Largest program: `{slug}`, {size:,} enrollments; {len(programs)} programs have testers.",
+            f"- Largest program: `{slug}`, {size:,} enrollments; {len(programs)} programs have testers.",
             "",
             f"Doors: p50 / p95 over {options.runs} requests each (a request is given up after "
             f"{options.door_timeout:g} s); ratio = cold (same program) p50 / raw SQL.",
