@@ -1,0 +1,63 @@
+"""The benchmark's report: Markdown, ready for docs/benchmarks.md."""
+
+import math
+
+from tracker.bench.doors import Door, median, percentile
+
+
+def ms(seconds: float) -> str:
+    """Milliseconds; "timeout" for a request given up (math.inf)."""
+    return "timeout" if math.isinf(seconds) else f"{seconds * 1000:,.0f}"
+
+
+def p50_p95(values: list[float]) -> str:
+    return f"{ms(median(values))} / {ms(percentile(values, 0.95))}" if values else "–"
+
+
+def door_table(doors: list[Door], raw: dict[str, float]) -> list[str]:
+    """One row per door; `raw` holds the seconds of the hand-written SQL for the doors that have one.
+    The ratio is the door's cold (same program) p50 over it."""
+    lines = [
+        "| door | cold (other program) p50/p95 ms | cold (same program) p50/p95 ms | warm p50/p95 ms "
+        "| raw SQL ms | ratio |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for door in doors:
+        seconds = raw.get(door.label)
+        cold = median(door.seconds["same"]) if door.seconds["same"] else None
+        ratio = f"{cold / seconds:,.1f}×" if seconds and cold is not None and not math.isinf(cold) else "–"
+        lines.append(
+            f"| `{door.label}` | {p50_p95(door.seconds['other'])} | {p50_p95(door.seconds['same'])} "
+            f"| {p50_p95(door.seconds['warm'])} | {ms(seconds) if seconds else '–'} | {ratio} |"
+        )
+    return lines
+
+
+def scan_table(scans: dict, timeout: float, raw_seconds: float, candidates: int) -> list[str]:
+    """The three scans (see tracker.bench.jobs.SCAN) beside the raw count of unpaid_feedback's candidates."""
+    lines = ["| scan | seconds | flags raised / resolved | raw SQL ms | ratio |", "|---|---:|---:|---:|---:|"]
+    for label, key in (
+        ("first scan", "first"),
+        ("nothing new", "again"),
+        ("nothing new, after ANALYZE tracker_flag", "analyzed"),
+    ):
+        scan = scans[key]
+        if scan is None:
+            lines.append(f"| {label} | > {timeout:,.0f} (cancelled or not run) | – | {ms(raw_seconds)} | – |")
+            continue
+        lines.append(
+            f"| {label} | {scan['seconds']:,.1f} | {scan['raised']:,} / {scan['resolved']:,} | {ms(raw_seconds)} "
+            f"| {scan['seconds'] / raw_seconds:,.0f}× |"
+        )
+    return [*lines, "", f"Raw SQL: a count of the unpaid_feedback rule's candidates ({candidates:,})."]
+
+
+def ingest_table(rates: list[tuple[str, int, float]]) -> list[str]:
+    lines = ["| ingest | rows | seconds | rows/s |", "|---|---:|---:|---:|"]
+    for label, rows, seconds in rates:
+        lines.append(f"| {label} | {rows:,} | {seconds:,.2f} | {rows / seconds:,.0f} |")
+    return lines
+
+
+def counts_line(counts: dict[str, int]) -> str:
+    return "Rows: " + ", ".join(f"{count:,} {name}" for name, count in counts.items()) + "."
