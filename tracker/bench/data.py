@@ -378,7 +378,16 @@ def load(conn, sizes: Sizes, now: dt.datetime, progress=None) -> dict[str, int]:
             raise RuntimeError(f"{broken} compensations break the allocation guard's rules")
         for table in TABLES.values():
             conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
-        conn.execute("SELECT nextval('tracker_data_version')")  # the triggers were off: one bump for the load
+        # The triggers were off: what they keep is computed once for the whole load: the pay
+        # each contribution carries (feedback/0004), every program's version (tracker/0007)
+        # and one bump of the data version.
+        conn.execute("SET LOCAL session_replication_role = origin")
+        conn.execute(
+            "SELECT feedback_contribution_pay_refresh(ARRAY(SELECT DISTINCT contribution_id"
+            " FROM feedback_compensationallocation))"
+        )
+        conn.execute("SELECT tracker_programs_changed(ARRAY(SELECT id FROM programs_program), true)")
+        conn.execute("SELECT nextval('tracker_data_version')")
     for table in TABLES.values():
         conn.execute(f"ANALYZE {table}")
     return {name: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for name, table in TABLES.items()}
