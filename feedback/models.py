@@ -42,7 +42,9 @@ class Contribution(models.Model):
     # however those are written, so the figures read a column instead of aggregating every
     # allocation per contribution: the cash-equivalent pay allocated to it, and the first day
     # such pay (more than 0) was made, which is null while it is unpaid ("compensated").
-    allocated_cash = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"), editable=False)
+    allocated_cash = models.DecimalField(
+        max_digits=14, decimal_places=2, default=Decimal("0.00"), db_default=Decimal("0.00"), editable=False
+    )
     first_cash_paid_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:

@@ -100,7 +100,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="contribution",
             name="allocated_cash",
-            field=models.DecimalField(decimal_places=2, default=Decimal("0.00"), editable=False, max_digits=14),
+            field=models.DecimalField(
+                decimal_places=2, db_default=Decimal("0.00"), default=Decimal("0.00"), editable=False, max_digits=14
+            ),
         ),
         migrations.AddField(
             model_name="contribution",
