@@ -3,6 +3,7 @@
 import logging
 from collections.abc import Iterable
 
+import pghistory
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -36,7 +37,9 @@ def run_scan(
     run = JobRun.objects.create(rule=kinds[0] if len(kinds) == 1 else "all", trigger=trigger)
     try:
         for kind in kinds:
-            result = sync_rule(kind, programs=programs)
+            # The audit trail records who wrote the flags: this job.
+            with pghistory.context(job="flag scan", rule=kind, trigger=trigger):
+                result = sync_rule(kind, programs=programs)
             if result.deliveries:
                 # Broker down: the every-minute deliver-webhooks job sends them.
                 transaction.on_commit(lambda: enqueue(deliver_webhooks))

@@ -216,3 +216,19 @@ def test_no_personal_field_enters_the_trail_and_erasure_leaves_none_behind(clien
     after = all_trail_text()
     assert not [text for text in personal if text in after]
     assert events_of(enrollment)  # the enrollment's history (ids, dates, states) is kept
+
+
+def test_flags_a_scan_raises_and_resolves_are_recorded_with_the_job_that_wrote_them():
+    from tests.jobs.helpers import log_work, make_program, make_tester, on
+    from tracker.models import Flag
+    from tracker.services import run_scan
+
+    program = make_program(opened_on=on("2025-01-01"))
+    log_work(make_tester(program), on("2025-02-01"), hours="1.00")
+    run_scan(rules=["unpaid_feedback"], trigger="command")
+    flag = Flag.objects.get(kind="unpaid_feedback")
+
+    [raised] = [e for e in AuditEvent.objects.across("tracker.FlagAudit") if e.pgh_obj_id == str(flag.pk)]
+    assert raised.pgh_label == "insert"
+    assert raised.pgh_context["job"] == "flag scan"
+    assert raised.pgh_context["rule"] == "unpaid_feedback"
