@@ -61,6 +61,14 @@ def today_key() -> str:
     return timezone.now().date().isoformat()
 
 
+def figures_key(now=None) -> str:
+    """What, besides the records, a program's cached figures depend on: the day (or the
+    moment they were asked for, when one was given) and the settings the figures and the
+    privacy rules read."""
+    when = today_key() if now is None else now.isoformat()
+    return f"{when}:{settings.MIN_GROUP_SIZE}:{settings.FAIR_HOURLY_RATE}"
+
+
 def first_seen(version: int) -> float:
     """When this server first saw a data version (a Unix time), for Last-Modified."""
     key = f"stats:seen:{version}"

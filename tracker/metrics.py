@@ -28,6 +28,7 @@ from programs.selectors import listed_programs
 from tracker import metric_queries as queries
 from tracker import privacy
 from tracker.periods import ALL, Period
+from tracker.pooled import pooled_parts, program_grouped, program_parts
 from tracker.score import score_points
 
 CENT = Decimal("0.01")
@@ -334,15 +335,29 @@ def program_metrics(
     ]
 
 
+def metrics_from_parts(program: Program, parts, period: Period) -> Metrics:
+    """A program's Metrics from its parts (tracker.pooled.ProgramParts): the same as
+    program_metrics computes from the records."""
+    grouped = program_grouped(program.pk, parts)
+    metrics = _assemble(program.pk, program.name, [program], grouped, parts.disclosures, parts.flagged)
+    return replace(metrics, key=program.slug, period=period.label)
+
+
 def metrics_for_program(program: Program, *, period: Period = ALL, now: dt.datetime | None = None) -> Metrics:
     return program_metrics(Program.objects.filter(pk=program.pk), period=period, now=now)[0]
 
 
-def _pooled(key, name: str, programs: list[Program], group: str, period: Period, now: dt.datetime) -> Metrics:
+def _pooled(
+    key, name: str, programs: list[Program], group: str, period: Period, now: dt.datetime | None, *, live: bool = False
+) -> Metrics:
     """Figures pooled (not averaged) over programs: each part over the programs whose own
-    figures of that part are shown, so no withheld figure can be had by subtraction."""
-    activity = queries.activity([p.pk for p in programs], now.date())
-    per_program = {p.pk: _disclosures(activity.get(p.pk, {}), period) for p in programs}
+    figures of that part are shown, so no withheld figure can be had by subtraction.
+
+    They are added up from each program's cached parts (tracker.pooled); `live=True`
+    computes them from the records instead, as the tests that compare the two do."""
+    parts_of = program_parts(programs, period, now)
+    now = now or timezone.now()
+    per_program = {p.pk: parts_of[p.pk].disclosures for p in programs}
 
     def shown(pk: int, bases) -> bool:
         """The program has verified artists behind this part, and its figures of it are shown."""
@@ -353,22 +368,18 @@ def _pooled(key, name: str, programs: list[Program], group: str, period: Period,
     ids["owed"] = [p.pk for p in programs if shown(p.pk, privacy.FIGURE_BASES["owed"])]
     ids["artists"] = sorted({pk for part_ids in ids.values() for pk in part_ids})
     ids["flags"] = ids["testers"]
-    parts = _query_all(ids, group, period, now)
+    parts = _query_all(ids, group, period, now) if live else pooled_parts(key, parts_of, ids)
     disclosures = {}
     for basis_name, basis in privacy.BASES.items():
         included = ids["owed" if basis_name == "owed" else BASIS_PART[basis_name]]
-        artists = set().union(
-            *(activity[pk][basis_name].artists_in(period) for pk in included if basis_name in activity.get(pk, {}))
-        )
+        artists = frozenset().union(*(parts_of[pk].basis_artists[basis_name] for pk in included))
         left_out = any(per_program[p.pk][basis_name].artists and p.pk not in included for p in programs)
         empty = not artists and left_out
         disclosures[basis_name] = privacy.Disclosure(basis, len(artists), not empty, not empty)
-    flagged_by_program = queries.flagged_artists(ids["flags"])
-    flags_by_program = queries.flags(ids["flags"], "program", now)
     pooled_flags = {"open_flags": {}, "mass_revocations": 0}
     flagged: dict[str, int] = {}
     for pk in ids["flags"]:
-        own, counts = flags_by_program.get(pk, {}), flagged_by_program.get(pk, {})
+        own, counts = parts_of[pk].flags, parts_of[pk].flagged
         for kind, number in own.get("open_flags", {}).items():
             if kind not in privacy.ARTIST_FLAG_KINDS or not privacy.below_floor(counts.get(kind, 0)):
                 pooled_flags["open_flags"][kind] = pooled_flags["open_flags"].get(kind, 0) + number
@@ -379,16 +390,16 @@ def _pooled(key, name: str, programs: list[Program], group: str, period: Period,
     return replace(_assemble(key, name, pooled, parts, disclosures, flagged), period=period.label)
 
 
-def organization_metrics(organization, *, period: Period = ALL, now: dt.datetime | None = None) -> Metrics:
+def organization_metrics(
+    organization, *, period: Period = ALL, now: dt.datetime | None = None, live: bool = False
+) -> Metrics:
     """One Metrics over an organization's listed programs (figures pooled, not averaged)."""
-    now = now or timezone.now()
     programs = list(listed_programs().filter(organization=organization))
-    return replace(
-        _pooled(organization.pk, organization.name, programs, "organization", period, now), key=organization.slug
-    )
+    pooled = _pooled(organization.pk, organization.name, programs, "organization", period, now, live=live)
+    return replace(pooled, key=organization.slug)
 
 
-def platform_metrics(*, period: Period = ALL, now: dt.datetime | None = None) -> Metrics:
+def platform_metrics(*, period: Period = ALL, now: dt.datetime | None = None, live: bool = False) -> Metrics:
     """One Metrics over every listed program (money only by currency when they differ)."""
-    now = now or timezone.now()
-    return replace(_pooled(None, "All programs", list(listed_programs()), "platform", period, now), key="platform")
+    pooled = _pooled(None, "All programs", list(listed_programs()), "platform", period, now, live=live)
+    return replace(pooled, key="platform")

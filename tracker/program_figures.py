@@ -20,14 +20,15 @@ from django.core.cache import cache
 from django.db import connection
 
 from programs.models import Program
-from tracker.cache import program_versions, today_key
-from tracker.metrics import Metrics, program_metrics
+from tracker.cache import figures_key, program_versions
+from tracker.metrics import Metrics, metrics_from_parts
 from tracker.periods import ALL, Period
+from tracker.pooled import program_parts
 
 
-def _key(program: Program, version: int, period: Period) -> str:
+def _key(program: Program, version: int, period: Period, now: dt.datetime | None) -> str:
     database = connection.settings_dict["NAME"]
-    return f"program-metrics:{database}:{today_key()}:{program.pk}:{version}:{period.label}"
+    return f"program-metrics:{database}:{figures_key(now)}:{program.pk}:{version}:{period.label}"
 
 
 def program_figures(
@@ -37,12 +38,14 @@ def program_figures(
     records have not changed, computed together for the others."""
     programs = list(programs)
     versions = program_versions([p.pk for p in programs])
-    keys = {p.pk: _key(p, versions[p.pk], period) for p in programs}
+    keys = {p.pk: _key(p, versions[p.pk], period, now) for p in programs}
     found = cache.get_many(list(keys.values())) if programs else {}
     missing = [p.pk for p in programs if keys[p.pk] not in found]
     if missing:
-        by_slug = {m.key: m for m in program_metrics(Program.objects.filter(pk__in=missing), period=period, now=now)}
-        computed = {keys[p.pk]: by_slug[p.slug] for p in programs if p.pk in missing}
+        # From each program's parts, which the pooled figures share (tracker.pooled).
+        missing_programs = [p for p in programs if p.pk in missing]
+        parts = program_parts(missing_programs, period, now)
+        computed = {keys[p.pk]: metrics_from_parts(p, parts[p.pk], period) for p in missing_programs}
         cache.set_many(computed, timeout=settings.STATS_CACHE_SECONDS)
         found.update(computed)
     return [found[keys[p.pk]] for p in programs]
