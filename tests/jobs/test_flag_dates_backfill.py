@@ -22,6 +22,14 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+@pytest.fixture(autouse=True)
+def back_to_the_latest_migrations():
+    """The tests after this one need every migration applied again, not just up to AFTER."""
+    yield
+    executor = MigrationExecutor(connection)
+    migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_backfills_each_kinds_days():
     program = make_program(payment_terms_days=30, approval_sla_days=14)
