@@ -258,10 +258,18 @@ def program_dashboard(request, slug):
             program=program.pk,
         )
         context["flag_counts"] = [(kind, Flag.Kind(kind).label, n) for kind, n in metrics.open_flags.items()]
-        open_flags = public_flags().filter(program=program, resolved_at__isnull=True)
-        context["newest_flags"] = feed_order(open_flags)[:NEWEST_FLAGS_SHOWN]
-        open_findings = finding_flags().filter(program=program, resolved_at__isnull=True)
-        context["unpaid_work"] = unpaid_work(open_findings)[:UNPAID_MONTHS_SHOWN]
+
+        def findings():
+            open_flags = public_flags().filter(program=program, resolved_at__isnull=True)
+            open_findings = finding_flags().filter(program=program, resolved_at__isnull=True)
+            return (
+                list(feed_order(open_flags)[:NEWEST_FLAGS_SHOWN]),
+                list(unpaid_work(open_findings)[:UNPAID_MONTHS_SHOWN]),
+            )
+
+        # Counted over the program's open flags: once per change of its records.
+        newest, unpaid = page_figures("program-findings", findings, program.pk, request=request, program=program.pk)
+        context["newest_flags"], context["unpaid_work"] = newest, unpaid
         context["counted_once"] = COUNTED_ONCE
     return render(request, "tracker/program.html", context)
 
