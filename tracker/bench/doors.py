@@ -201,6 +201,9 @@ def time_doors(
     each program written to."""
     for door in doors:
         url = address + door.path
+        # Cold means after a write, not a worker's first request: with a cache per worker
+        # (no Redis) each would otherwise compute every program's figures once in the timings.
+        warm_up(url, workers, timeout)
         for state, program in (("other", door.other_program), ("same", door.same_program)):
             for _ in range(runs):
                 write(enrollment_of[program])
