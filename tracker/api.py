@@ -268,7 +268,7 @@ class StatsView(APIView):
         request_key = f"{request.accepted_renderer.format}:{request.get_full_path()}"
         entry = cache.cached(request_key, build, program=program.pk if program else None)
         data, etag = entry.value, entry.etag
-        last_modified = cache.http_date(cache.first_seen(entry.version))
+        last_modified = cache.http_date(cache.first_seen(etag))
         if _not_modified(request.headers.get("If-None-Match"), etag):
             response = HttpResponse(status=304)
             del response["Content-Type"]  # a 304 has no body to describe

@@ -4,7 +4,7 @@
 bumps (migration tracker/0003). A cached response is keyed by it, so any change, however
 it was written, makes the next request compute afresh. The ETag is a digest of the response
 itself, kept with it in the cache, so a client that sends If-None-Match gets 304 until what
-it would be sent changes. Last-Modified is when this server first saw that version. Entries
+it would be sent changes. Last-Modified is when this server first served that answer. Entries
 also expire after STATS_CACHE_SECONDS, which bounds the one race a sequence allows (a reader
 that computes while a writer has not committed caches old figures under the new version):
 the ETag then changes with the figures, so no client keeps them either.
@@ -69,9 +69,12 @@ def figures_key(now=None) -> str:
     return f"{when}:{settings.MIN_GROUP_SIZE}:{settings.FAIR_HOURLY_RATE}"
 
 
-def first_seen(version: int) -> float:
-    """When this server first saw a data version (a Unix time), for Last-Modified."""
-    key = f"stats:seen:{version}"
+def first_seen(etag: str) -> float:
+    """When this server first served an answer with this ETag (a Unix time), for
+    Last-Modified: it moves when what is answered changes, not with every write behind it,
+    so a program cannot read the moment one of its testers logged something from a header
+    while the figures shown stay the same (docs/privacy.md)."""
+    key = f"stats:seen:{etag}"
     now = timezone.now().timestamp()
     cache.add(key, now, timeout=None)
     return cache.get(key, now)
