@@ -63,3 +63,13 @@ def screenshot(page):
         return path
 
     return take
+
+
+def pytest_collection_modifyitems(items):
+    """The pages read the public figures through the replica alias (config/routers.py), in
+    the live server's own thread: every browser test may use it (a mirror of default in
+    tests, so it sees what the test committed)."""
+    browser_tests = Path(__file__).parent
+    for item in items:
+        if browser_tests in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.django_db(transaction=True, databases="__all__"))
