@@ -334,9 +334,9 @@ def test_the_dashboard_queries_do_not_grow_with_the_contributions(
     factories.ProgramFactory.create_batch(3)
 
     # The figures (9), who is behind them for the privacy rules (6), what pools of programs
-    # need of them (4: tracker.pooled), the versions, the series and the page, and its unpaid
-    # work counted once (1).
-    with django_assert_max_num_queries(36):
+    # need of them (4: tracker.pooled), the versions, the series and the page, its findings
+    # and unpaid work counted once, and the audit trail's context.
+    with django_assert_max_num_queries(38):
         response = client.get("/programs/busy/")
 
     assert response.context["metrics"].contributions == contributions
