@@ -3,6 +3,7 @@ wrong passwords for one account from one address, that account cannot sign in fr
 address, even with the right password, until the cool-off ends or staff unlock it. The
 address is the connection's unless TRUSTED_PROXY_COUNT says how many proxies to trust."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -117,3 +118,19 @@ def test_behind_one_trusted_proxy_the_address_is_the_last_forwarded_one(client, 
     assert AccessAttempt.objects.get().ip_address == "203.0.113.7"
     # Another client behind the same proxy is not locked out of the account.
     assert sign_in(client, "mira", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.8", **proxy).status_code == 302
+
+
+def test_the_lockout_does_not_tell_whether_an_account_exists(mira):
+    """A program that guesses at its testers' usernames learns nothing from the lockout: an
+    account that does not exist is answered exactly as one that does."""
+    real, invented = Client(), Client()
+    for client, username in ((real, "mira"), (invented, "no-such-artist")):
+        guess(client, 5, username=username)
+    real_answer = sign_in(real, "mira", "guess-x")
+    invented_answer = sign_in(invented, "no-such-artist", "guess-x")
+    assert real_answer.status_code == invented_answer.status_code == 429
+
+    def page(answer, username):  # the page less what differs by request: the name typed, the CSRF token
+        return re.sub(r'value="[A-Za-z0-9]{64}"', "", answer.content.decode().replace(username, ""))
+
+    assert page(real_answer, "mira") == page(invented_answer, "no-such-artist")
