@@ -90,6 +90,22 @@ def http_date(timestamp: float) -> str:
     return formatdate(timestamp, usegmt=True)
 
 
+def per_program(kind: str, programs: list, scope: str, compute: Callable[[list], dict]) -> dict:
+    """{program id: value} of each program's `kind` entry, cached under the program's own
+    version and `scope` (what else it depends on); `compute(programs)` gives {id: value} for
+    the programs not cached, in one batch. Entries expire after STATS_CACHE_SECONDS."""
+    versions = program_versions([p.pk for p in programs])
+    database = connection.settings_dict["NAME"]
+    keys = {p.pk: f"{kind}:{database}:{scope}:{p.pk}:{versions[p.pk]}" for p in programs}
+    found = cache.get_many(list(keys.values())) if programs else {}
+    missing = [p for p in programs if keys[p.pk] not in found]
+    if missing:
+        computed = {keys[pk]: value for pk, value in compute(missing).items()}
+        cache.set_many(computed, timeout=settings.STATS_CACHE_SECONDS)
+        found.update(computed)
+    return {p.pk: found[keys[p.pk]] for p in programs}
+
+
 @dataclass(frozen=True)
 class Entry:
     """Figures computed at one data version: the value, its ETag, and when it was computed."""

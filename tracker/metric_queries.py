@@ -86,8 +86,9 @@ def in_programs(queryset: QuerySet, program_path: str, program_ids) -> QuerySet:
 # -- the queries ----------------------------------------------------------------------
 
 
-def artists(program_ids, group, period: Period) -> dict:
-    """Distinct artists each group's figures are drawn from (the privacy floor counts these)."""
+def active_enrollments(program_ids, period: Period) -> QuerySet:
+    """The verified enrollments of these programs with something in the period (all of them
+    for all time): the artists the figures are drawn from."""
     enrollments = in_programs(Enrollment.objects.all(), "program", program_ids)
     if period.bounded:
         enrollments = enrollments.filter(
@@ -95,7 +96,19 @@ def artists(program_ids, group, period: Period) -> dict:
             | Exists(Work.objects.filter(Q(enrollment=OuterRef("pk")) & period.on("submitted_at__date")))
             | Exists(Compensation.objects.filter(Q(enrollment=OuterRef("pk")) & period.on("paid_on")))
         )
-    return grouped(enrollments, group, "program", artists=Count("artist", distinct=True))
+    return enrollments
+
+
+def latency_hours() -> ExpressionWrapper:
+    """For a work queryset: hours from submission to its first decision."""
+    return ExpressionWrapper(
+        Extract(F("first_decided_at") - F("submitted_at"), "epoch") / 3600.0, output_field=FloatField()
+    )
+
+
+def artists(program_ids, group, period: Period) -> dict:
+    """Distinct artists each group's figures are drawn from (the privacy floor counts these)."""
+    return grouped(active_enrollments(program_ids, period), group, "program", artists=Count("artist", distinct=True))
 
 
 def testers(program_ids, group) -> dict:
@@ -231,14 +244,11 @@ def payments(program_ids, group, period: Period) -> dict:
 
 def works(program_ids, group, period: Period, now: dt.datetime) -> dict:
     sla = F("enrollment__program__approval_sla_days") * dt.timedelta(days=1)
-    latency_hours = ExpressionWrapper(
-        Extract(F("first_decided_at") - F("submitted_at"), "epoch") / 3600.0, output_field=FloatField()
-    )
     decided = ~Q(status=Work.Status.PENDING)
     showcased = ApprovalDecision.objects.filter(work=OuterRef("pk"), outcome=ApprovalDecision.Outcome.SHOWCASED)
     queryset = in_programs(
         Work.objects.filter(period.on("submitted_at__date")), "enrollment__program", program_ids
-    ).annotate(latency_hours=latency_hours, ever_showcased=Exists(showcased))
+    ).annotate(latency_hours=latency_hours(), ever_showcased=Exists(showcased))
     return grouped(
         queryset,
         group,

@@ -19,20 +19,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db import connection
-from django.db.models import Exists, ExpressionWrapper, F, FloatField, OuterRef, Q
-from django.db.models.functions import Extract
 from django.utils import timezone
 
 from artists.models import Work
-from feedback.models import Compensation, Contribution
+from feedback.models import Contribution
 from feedback.selectors import first_cash_payment, is_compensated
-from programs.models import Enrollment, Program
+from programs.models import Program
 from tracker import metric_queries as queries
 from tracker import privacy
-from tracker.cache import figures_key, program_versions
+from tracker.cache import figures_key, per_program
 from tracker.periods import Period
 
 # The parts whose grouped figures add up across programs, and the percentiles among them.
@@ -96,14 +91,8 @@ def _compute(programs: list[Program], period: Period, now: dt.datetime) -> dict[
         parts.flags = grouped["flags"].get(pk) or {"open_flags": {}, "mass_revocations": 0}
         parts.flagged = flagged.get(pk, {})
 
-    enrollments = queries.in_programs(Enrollment.objects.all(), "program", ids)
-    if period.bounded:
-        enrollments = enrollments.filter(
-            Exists(Contribution.objects.filter(Q(enrollment=OuterRef("pk")) & period.on("occurred_on")))
-            | Exists(Work.objects.filter(Q(enrollment=OuterRef("pk")) & period.on("submitted_at__date")))
-            | Exists(Compensation.objects.filter(Q(enrollment=OuterRef("pk")) & period.on("paid_on")))
-        )
     artists = defaultdict(set)
+    enrollments = queries.active_enrollments(ids, period)
     for program, artist in enrollments.values_list("program_id", "artist_id").order_by():
         artists[program].add(artist)
     contributions = queries.in_programs(
@@ -118,13 +107,10 @@ def _compute(programs: list[Program], period: Period, now: dt.datetime) -> dict[
     days = paid.annotate(first=first_cash_payment()).values_list("enrollment__program_id", "first", "occurred_on")
     for program, first, occurred in days:
         result[program].days_to_payment[(first - occurred).days] += 1
-    latency = ExpressionWrapper(
-        Extract(F("first_decided_at") - F("submitted_at"), "epoch") / 3600.0, output_field=FloatField()
-    )
     decided = (
         queries.in_programs(Work.objects.filter(period.on("submitted_at__date")), "enrollment__program", ids)
         .exclude(status=Work.Status.PENDING)
-        .annotate(latency=latency)
+        .annotate(latency=queries.latency_hours())
         .values_list("enrollment__program_id", "latency")
         .order_by()
     )
@@ -140,17 +126,12 @@ def _compute(programs: list[Program], period: Period, now: dt.datetime) -> dict[
 def program_parts(programs: list[Program], period: Period, now: dt.datetime | None = None) -> dict[int, ProgramParts]:
     """Each program's parts, from the cache where its records have not changed (as of
     today, or of `now` when given)."""
-    versions = program_versions([p.pk for p in programs])
-    database = connection.settings_dict["NAME"]
-    scope = f"{database}:{figures_key(now)}:{period.label}"
-    keys = {p.pk: f"program-parts:{scope}:{p.pk}:{versions[p.pk]}" for p in programs}
-    found = cache.get_many(list(keys.values())) if programs else {}
-    missing = [p for p in programs if keys[p.pk] not in found]
-    if missing:
-        computed = {keys[pk]: parts for pk, parts in _compute(missing, period, now or timezone.now()).items()}
-        cache.set_many(computed, timeout=settings.STATS_CACHE_SECONDS)
-        found.update(computed)
-    return {p.pk: found[keys[p.pk]] for p in programs}
+    return per_program(
+        "program-parts",
+        programs,
+        f"{figures_key(now)}:{period.label}",
+        lambda missing: _compute(missing, period, now or timezone.now()),
+    )
 
 
 def program_grouped(pk: int, parts: ProgramParts) -> dict:

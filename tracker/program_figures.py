@@ -15,40 +15,27 @@ Entries also expire after STATS_CACHE_SECONDS: a few figures move with the clock
 import datetime as dt
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db import connection
-
 from programs.models import Program
-from tracker.cache import figures_key, program_versions
+from tracker.cache import figures_key, per_program
 from tracker.metrics import Metrics, metrics_from_parts
 from tracker.periods import ALL, Period
 from tracker.pooled import program_parts
-
-
-def _key(program: Program, version: int, period: Period, now: dt.datetime | None) -> str:
-    database = connection.settings_dict["NAME"]
-    return f"program-metrics:{database}:{figures_key(now)}:{program.pk}:{version}:{period.label}"
 
 
 def program_figures(
     programs: Iterable[Program], *, period: Period = ALL, now: dt.datetime | None = None
 ) -> list[Metrics]:
     """One Metrics per program, in the order given: from the cache for the programs whose
-    records have not changed, computed together for the others."""
+    records have not changed, built for the others from their parts, which the pooled
+    figures share (tracker.pooled)."""
     programs = list(programs)
-    versions = program_versions([p.pk for p in programs])
-    keys = {p.pk: _key(p, versions[p.pk], period, now) for p in programs}
-    found = cache.get_many(list(keys.values())) if programs else {}
-    missing = [p.pk for p in programs if keys[p.pk] not in found]
-    if missing:
-        # From each program's parts, which the pooled figures share (tracker.pooled).
-        missing_programs = [p for p in programs if p.pk in missing]
-        parts = program_parts(missing_programs, period, now)
-        computed = {keys[p.pk]: metrics_from_parts(p, parts[p.pk], period) for p in missing_programs}
-        cache.set_many(computed, timeout=settings.STATS_CACHE_SECONDS)
-        found.update(computed)
-    return [found[keys[p.pk]] for p in programs]
+
+    def compute(missing: list[Program]) -> dict:
+        parts = program_parts(missing, period, now)
+        return {p.pk: metrics_from_parts(p, parts[p.pk], period) for p in missing}
+
+    found = per_program("program-metrics", programs, f"{figures_key(now)}:{period.label}", compute)
+    return [found[p.pk] for p in programs]
 
 
 def program_figure(program: Program, *, period: Period = ALL) -> Metrics:
