@@ -139,6 +139,14 @@ def sort_headers(request, sort: str, columns) -> list[Header]:
     return headers
 
 
+def figures_query(request) -> str:
+    """The query string as a cache key for a page's figures: every filter, not the format
+    (the page and its CSV share their figures)."""
+    query = request.GET.copy()
+    query.pop("format", None)
+    return "&".join(f"{key}={value}" for key, value in sorted(query.lists()))
+
+
 def csv_query(request) -> str:
     query = request.GET.copy()
     query["format"] = "csv"
@@ -165,8 +173,14 @@ def home(request):
     if form.is_valid():
         programs_shown = form.programs(listed_programs())
         # Each program's figures are cached by its own version: after a write, only the
-        # programs written to are computed again (tracker.program_figures).
-        rows = program_table(programs_shown, sort=form.cleaned_data["sort"], period=form.cell)
+        # programs written to are computed again (tracker.program_figures), and until they
+        # are the table is served as it was (tracker.cache.page_figures).
+        rows = page_figures(
+            "programs-table",
+            lambda: program_table(programs_shown, sort=form.cleaned_data["sort"], period=form.cell),
+            figures_query(request),
+            request=request,
+        )
     if rows is not None and output == "csv":
         return programs_csv(rows, "programs.csv")
     programs = list(listed_programs())
@@ -210,7 +224,13 @@ def organization_dashboard(request, slug):
         return render(request, "tracker/organization.html", context, status=400)
     sort = form.cleaned_data["sort"]
     programs = form.programs(listed_programs().filter(organization=organization))
-    rows = program_table(programs, sort=sort, period=period)
+    rows = page_figures(
+        "organization-table",
+        lambda: program_table(programs, sort=sort, period=period),
+        organization.pk,
+        figures_query(request),
+        request=request,
+    )
     if output == "csv":
         return programs_csv(rows, f"organization-{organization.slug}-programs.csv")
     columns = [column for column in PROGRAM_COLUMNS if column[0] != "organization"]
@@ -235,7 +255,27 @@ def program_dashboard(request, slug):
     if not form.is_valid():
         return render(request, "tracker/program.html", context, status=400)
     period = form.cell
-    metrics = program_figure(program, period=period)
+
+    def build():
+        # The program's figures, charts and findings, computed together so that they always
+        # agree; after a write to the program they are served as they were until the new
+        # ones are computed (tracker.cache.page_figures), and the page says so.
+        metrics = program_figure(program, period=period)
+        if metrics.suppressed:
+            return metrics, None, [], []
+        # pygal takes tens of milliseconds per chart: drawn once per change of the records.
+        charts = program_charts(
+            metrics, time_series(program, period=period), latency_distribution(program, period=period)
+        )
+        open_flags = public_flags().filter(program=program, resolved_at__isnull=True)
+        open_findings = finding_flags().filter(program=program, resolved_at__isnull=True)
+        newest = list(feed_order(open_flags)[:NEWEST_FLAGS_SHOWN])
+        unpaid = list(unpaid_work(open_findings)[:UNPAID_MONTHS_SHOWN])
+        return metrics, charts, newest, unpaid
+
+    metrics, charts, newest, unpaid = page_figures(
+        "program-page", build, program.pk, period, request=request, program=program.pk
+    )
     if output == "csv":
         return program_csv(program, metrics, period)
     context.update(
@@ -246,29 +286,8 @@ def program_dashboard(request, slug):
         awaiting=awaiting_verification(program),
     )
     if not metrics.suppressed:
-        # The charts are drawn once per change of the data (pygal takes tens of milliseconds).
-        context["charts"] = page_figures(
-            "program-charts",
-            lambda: program_charts(
-                metrics, time_series(program, period=period), latency_distribution(program, period=period)
-            ),
-            program.pk,
-            period,
-            request=request,
-            program=program.pk,
-        )
+        context["charts"] = charts
         context["flag_counts"] = [(kind, Flag.Kind(kind).label, n) for kind, n in metrics.open_flags.items()]
-
-        def findings():
-            open_flags = public_flags().filter(program=program, resolved_at__isnull=True)
-            open_findings = finding_flags().filter(program=program, resolved_at__isnull=True)
-            return (
-                list(feed_order(open_flags)[:NEWEST_FLAGS_SHOWN]),
-                list(unpaid_work(open_findings)[:UNPAID_MONTHS_SHOWN]),
-            )
-
-        # Counted over the program's open flags: once per change of its records.
-        newest, unpaid = page_figures("program-findings", findings, program.pk, request=request, program=program.pk)
         context["newest_flags"], context["unpaid_work"] = newest, unpaid
         context["counted_once"] = COUNTED_ONCE
     return render(request, "tracker/program.html", context)
@@ -291,7 +310,10 @@ def compare(request):
         form.add_error(None, " ".join(message for errors in period_form.errors.values() for message in errors))
         return render(request, "tracker/compare.html", context, status=400)
     in_period = listed_programs().filter(pk__in=[p.pk for p in chosen])
-    by_slug = {m.key: m for m in program_figures(in_period, period=period_form.cell)}
+    figures = page_figures(
+        "compare", lambda: program_figures(in_period, period=period_form.cell), figures_query(request), request=request
+    )
+    by_slug = {m.key: m for m in figures}
     rows = [ProgramRow(program, by_slug[program.slug]) for program in chosen]
     if output == "csv":
         return compare_csv(rows)

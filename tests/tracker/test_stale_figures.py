@@ -59,6 +59,40 @@ def test_a_page_after_a_write_shows_the_last_figures_and_says_when_they_were_com
     assert "newer ones are being computed" not in fresh.content.decode()
 
 
+def test_a_program_page_after_a_write_to_it_shows_its_last_figures_charts_and_findings_together(
+    client, stale_allowed, program
+):
+    before = client.get("/programs/busy-beta/")
+    assert before.context["metrics"].hours == Decimal("10.00")
+    one_more_hour(program)
+
+    during = client.get("/programs/busy-beta/")
+
+    # The figures, the charts drawn from them and the findings are the ones of before the
+    # write, all of them, and the page says how old they are.
+    assert during.context["metrics"].hours == Decimal("10.00")
+    assert during.context["charts"] == before.context["charts"]
+    assert "newer ones are being computed" in during.content.decode()
+    figures_cache.wait_for_refreshes()
+    after = client.get("/programs/busy-beta/")
+    assert after.context["metrics"].hours == Decimal("11.00")
+    assert "newer ones are being computed" not in after.content.decode()
+
+
+def test_the_programs_table_after_a_write_shows_the_last_rows_until_they_are_computed(client, stale_allowed, program):
+    def hours(response):
+        return {row.program.slug: row.metrics.hours for row in response.context["rows"]}
+
+    assert hours(client.get("/")) == {"busy-beta": Decimal("10.00")}
+    one_more_hour(program)
+
+    assert hours(client.get("/")) == {"busy-beta": Decimal("10.00")}
+    figures_cache.wait_for_refreshes()
+    assert hours(client.get("/")) == {"busy-beta": Decimal("11.00")}
+    # The CSV download shares the page's figures.
+    assert "11.00" in client.get("/?format=csv").content.decode()
+
+
 def test_the_stats_api_answers_with_the_last_figures_and_their_own_validators(stale_allowed, program):
     api = APIClient()
     before = api.get("/api/v1/stats/programs/busy-beta/")
