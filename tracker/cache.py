@@ -207,8 +207,19 @@ def page_figures(
     raw = ":".join([database, today_key(), name, *map(str, key_parts)])
     key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
     version_of = data_version if program is None else (lambda: program_version(program))
-    version = version_of()
+    if program is None and request is not None:
+        # Read once per request: the page's figure sets then agree on the data they show.
+        if not hasattr(request, "data_version"):
+            request.data_version = data_version()
+        version = request.data_version
+    else:
+        version = version_of()
     entry = figures(key, version, build, raw, version_of)
+    if request is not None:
+        # Which computation of these figures the page shows, for its cached fragments
+        # (tracker.templatetags.fragments).
+        served = f"{getattr(request, 'figures_tag', '')}|{key}:{entry.version}:{entry.computed_at}"
+        request.figures_tag = hashlib.sha256(served.encode()).hexdigest()
     if entry.version != version and request is not None:
         shown = getattr(request, "figures_as_of", None)
         computed = timezone.datetime.fromtimestamp(entry.computed_at, tz=timezone.get_current_timezone())
