@@ -52,6 +52,10 @@ def test_bench_runs_at_one_percent_and_reports_every_door_and_scan():
     assert result.returncode == 0, result.stderr[-2000:]
     rows = {line.split(" | ")[0].lstrip("| ") for line in result.stdout.splitlines() if line.startswith("| ")}
     assert set(DOORS) <= rows, result.stdout
+    # Each door timed cold, warm and as served on the production setting: every cell a figure.
+    assert "served after a write" in result.stdout
+    door_rows = [line for line in result.stdout.splitlines() if line.startswith("| `")]
+    assert door_rows and all(line.count(" / ") >= 4 for line in door_rows), result.stdout
     scans = {
         "first scan, every program",
         "full scan again, nothing new",

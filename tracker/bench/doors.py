@@ -7,10 +7,14 @@ figures to be recomputed instead of being served the last ones: "cold" then real
 recomputed. With REDIS_URL in the environment the workers share the Redis cache; without
 it each has its local memory.
 
-Each door is timed in three states: after a write to another program, after a write to
+Each door is timed in four states: after a write to another program, after a write to
 the same program (one contribution inserted with SQL before each request; every write
-changes the data version the stats cache is keyed by), and warm (the same request again,
-nothing written).
+changes the version of the program written to, and the data version), warm (the same
+request again, nothing written), and "served": after a write to the same program, on a
+second server with the production setting of FIGURES_STALE_SECONDS (`served_env`), which
+answers with the last figures computed (the page says when they were) while it computes the
+new ones in the background. The first three measure the computation; the last what a
+visitor waits for on the production configuration.
 """
 
 import json
@@ -32,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
-STATES = ("other", "same", "warm")
+STATES = ("other", "same", "warm", "served")
 # How long a request may take before it counts as timed out (the server's worker is then
 # stopped by gunicorn's own --timeout, a little later).
 DOOR_TIMEOUT = 600
@@ -87,6 +91,15 @@ def server_env(database_url: str) -> dict:
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     return env
+
+
+def served_env(env: dict) -> dict:
+    """The environment of the "served" server: as `server_env`, with the production
+    FIGURES_STALE_SECONDS and FIGURES_REFRESH_SECONDS (config/settings.py)."""
+    served = dict(env)
+    served.pop("FIGURES_STALE_SECONDS", None)
+    served.pop("FIGURES_REFRESH_SECONDS", None)
+    return served
 
 
 def manage(env: dict, *args: str, timeout: float | None = None) -> str:
@@ -195,10 +208,12 @@ def time_doors(
     write,
     enrollment_of: dict[int, int],
     progress,
+    served_address: str | None = None,
 ) -> None:
     """Fill each door's seconds: `runs` requests per state, each `math.inf` past `timeout`.
     `write(enrollment_id)` inserts one contribution; `enrollment_of` gives an enrollment of
-    each program written to."""
+    each program written to. With `served_address` (a server on `served_env`), the "served"
+    state too."""
     for door in doors:
         url = address + door.path
         # Cold means after a write, not a worker's first request: with a cache per worker
@@ -210,6 +225,12 @@ def time_doors(
                 door.seconds[state].append(get(url, timeout))
         warm_up(url, workers, timeout)
         door.seconds["warm"] = [get(url, timeout) for _ in range(runs)]
+        if served_address is not None:
+            served = served_address + door.path
+            warm_up(served, workers, timeout)
+            for _ in range(runs):
+                write(enrollment_of[door.same_program])
+                door.seconds["served"].append(get(served, timeout))
         progress(door.label)
 
 

@@ -25,7 +25,17 @@ from tqdm import tqdm
 from config.backup import BackupError, connect, create_database
 from tracker.bench import jobs, raw, report
 from tracker.bench.data import STEPS, Sizes, load
-from tracker.bench.doors import WRITE, BenchError, Door, Server, manage, post_contributions, server_env, time_doors
+from tracker.bench.doors import (
+    WRITE,
+    BenchError,
+    Door,
+    Server,
+    manage,
+    post_contributions,
+    served_env,
+    server_env,
+    time_doors,
+)
 
 
 @dataclass(frozen=True)
@@ -101,7 +111,7 @@ def run(options: Options, write) -> None:
         raise BenchError(f"cannot create database {name}: {error}") from None
     env = server_env(database_url(db, name))
     work = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
-    server = None
+    server = served = None
     try:
         now = dt.datetime.now(dt.UTC)
         started = time.perf_counter()
@@ -123,6 +133,8 @@ def run(options: Options, write) -> None:
 
         server = Server(env, options.workers, work / "gunicorn.log", options.door_timeout)
         server.wait_until_up()
+        served = Server(served_env(env), options.workers, work / "gunicorn-served.log", options.door_timeout)
+        served.wait_until_up()
         doors = [
             Door("/", "/", largest, other),
             Door("/api/v1/stats/programs/", "/api/v1/stats/programs/", largest, other),
@@ -144,7 +156,9 @@ def run(options: Options, write) -> None:
                 lambda enrollment: conn.execute(WRITE, [enrollment]),
                 enrollment_of,
                 lambda label: (bar.set_postfix_str(label), bar.update()),
+                served_address=served.address,
             )
+        served.stop()
 
         rows = max(100, min(10_000, round(10_000 * options.scale)))
         path = work / "contributions.csv"
@@ -163,7 +177,9 @@ def run(options: Options, write) -> None:
             f"- Largest program: `{slug}`, {size:,} enrollments; {len(programs)} programs have testers.",
             "",
             f"Doors: p50 / p95 over {options.runs} requests each (a request is given up after "
-            f"{options.door_timeout:g} s); ratio = cold (same program) p50 / raw SQL.",
+            f"{options.door_timeout:g} s); ratio = cold (same program) p50 / raw SQL. Served: on a second "
+            "server with the production FIGURES_STALE_SECONDS, which answers with the last figures "
+            "computed, saying when, while it computes the new ones.",
             "",
             *report.door_table(doors, raw_seconds),
             "",
@@ -179,8 +195,9 @@ def run(options: Options, write) -> None:
         for line in lines:
             write(line)
     finally:
-        if server is not None:
-            server.stop()
+        for running in (server, served):
+            if running is not None:
+                running.stop()
         if options.keep:
             write(f"Kept database {name}.")
         else:
