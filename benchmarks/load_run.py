@@ -186,6 +186,9 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=40, help="Simulated visitors (default %(default)s).")
     parser.add_argument("--spawn-rate", type=float, default=20, help="Visitors started per second.")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default %(default)s).")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="Threads per gunicorn worker (gthread when > 1; default %(default)s)."
+    )
     parser.add_argument("--redis", metavar="URL", help="REDIS_URL for the server (default: none, local memory).")
     parser.add_argument("--scale", type=float, default=1, help="seed_demo --scale (default %(default)s).")
     parser.add_argument("--wait", default="0.05,0.25", help="Think time per visitor, 'min,max' seconds.")
@@ -240,7 +243,7 @@ def main() -> int:
         log = (work / "gunicorn.log").open("w")
         server = subprocess.Popen(
             [str(BIN / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{options.port}"]
-            + ["--workers", str(options.workers), "--log-level", "warning"],
+            + ["--workers", str(options.workers), "--threads", str(options.threads), "--log-level", "warning"],
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -251,7 +254,10 @@ def main() -> int:
         before = contribution_rows(url)
 
         prefix = work / "load"
-        print(f"Load: {options.users} users for {options.duration} s on gunicorn --workers {options.workers} …")
+        print(
+            f"Load: {options.users} users for {options.duration} s on gunicorn --workers {options.workers} "
+            f"--threads {options.threads} …"
+        )
         locust = subprocess.run(
             [str(BIN / "locust"), "-f", str(ROOT / "benchmarks" / "load.py"), "--headless", "--only-summary"]
             + ["-u", str(options.users), "-r", str(options.spawn_rate), "-t", f"{options.duration}s"]

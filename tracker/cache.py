@@ -21,6 +21,7 @@ served. Figures older than that are computed before answering, as without the se
 import hashlib
 import json
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -122,6 +123,9 @@ class Entry:
 
 _refreshing: dict[str, threading.Thread] = {}
 _refreshing_lock = threading.Lock()
+# When this process last asked the shared cache for the right to refresh each figure set:
+# within FIGURES_REFRESH_SECONDS it need not ask again (the answer would be no).
+_asked_at: dict[str, float] = {}
 
 
 def _compute(key: str, version: int, build: Callable[[], object], tag_key: str) -> Entry:
@@ -151,6 +155,12 @@ def _refresh(key: str, build: Callable[[], object], tag_key: str, version_of: Ca
     with _refreshing_lock:
         if key in _refreshing:
             return
+        now = time.monotonic()
+        if now - _asked_at.get(key, -math.inf) < settings.FIGURES_REFRESH_SECONDS:
+            return
+        if len(_asked_at) > 10_000:  # every filter makes a figure set: keep this bounded
+            _asked_at.clear()
+        _asked_at[key] = now
         # One refresh of a figure set at a time across every server process sharing the
         # cache, and none sooner than FIGURES_REFRESH_SECONDS after the last one began, so a
         # stream of writes cannot keep every worker recomputing.
