@@ -1,0 +1,115 @@
+"""The public flag feed (/flags/), put together from each program's cached part.
+
+Every row of the feed is about one program: a program-level finding is one flag of it, and a
+monthly aggregate is a cell of one program, kind, month and state, whose floor counts the
+verified artists of that program only (tracker.selectors.monthly_findings); the unpaid work
+is counted on the same grid (tracker.unpaid_work). No cell spans programs, so a program's
+rows depend only on its own records: its flags, its enrollments' verification, the program
+itself (a subject key names a record of one program, so "resolved again later" never looks
+at another program's flags). They are cached under the program's version
+(tracker.models.ProgramChange, moved by every write to its records, flags included), the
+filters other than `program` (kind, month, state) and `tracker.cache.figures_key()` (the day
+and MIN_GROUP_SIZE), with `tracker.cache.per_program`: after a write to one program, only
+that program's rows are counted again, the others come from the cache.
+
+The rows are then merged in exactly the order of `public_findings` (and of `unpaid_work`),
+names and kinds compared as the database compares them (its collation), so the feed is the
+same, row for row, as the one query over all programs (tests/tracker/test_feed_parts.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connections
+from django.db.models import QuerySet
+
+from programs.models import Program
+from programs.selectors import listed_programs
+from tracker.cache import figures_key, per_program
+from tracker.filters import FindingFilter
+from tracker.models import Flag
+from tracker.selectors import Finding, public_findings
+from tracker.unpaid_work import UnpaidWork, unpaid_work
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _micros(moment: dt.datetime) -> int:
+    return (moment - EPOCH) // dt.timedelta(microseconds=1)
+
+
+def _compute(flags: QuerySet[Flag], programs: list[Program], with_unpaid: bool) -> dict[int, tuple]:
+    """(findings, unpaid work) of each of `programs` among `flags`, in two queries."""
+    ids = [p.pk for p in programs]
+    by_slug = {p.slug: p.pk for p in programs}
+    found: dict[int, tuple[list, list]] = {pk: ([], []) for pk in ids}
+    theirs = flags.filter(program__in=ids)
+    for row in public_findings(theirs):
+        finding = Finding.from_row(row)
+        if finding.program_slug in by_slug:  # else renamed since: its version moved too
+            found[by_slug[finding.program_slug]][0].append(finding)
+    if with_unpaid:
+        for cell in unpaid_work(theirs):
+            if cell.program_slug in by_slug:
+                found[by_slug[cell.program_slug]][1].append(cell)
+    return {pk: (tuple(rows), tuple(cells)) for pk, (rows, cells) in found.items()}
+
+
+def collation_ranks(database: str, words) -> dict[str, int]:
+    """Each of `words` with its rank in the database's order of text (its collation, which
+    may not be Python's): equal words share a rank, as they tie in an ORDER BY."""
+    words = sorted(set(words))
+    if not words:
+        return {}
+    with connections[database].cursor() as cursor:
+        cursor.execute("SELECT w FROM unnest(%s::text[]) AS w ORDER BY w", [words])
+        ordered = [w for (w,) in cursor.fetchall()]
+    return {word: rank for rank, word in enumerate(ordered)}
+
+
+def merge_findings(rows, rank: dict[str, int]) -> list[Finding]:
+    """The rows in `public_findings`' order: severity, the day (newest first), program name,
+    kind, then the newest raised and the highest id (nulls first, as PostgreSQL's DESC)."""
+
+    def key(f: Finding):
+        return (
+            f.severity_rank,
+            -f.day.toordinal(),
+            rank[f.program_name],
+            rank[f.kind],
+            f.raised_at is not None,
+            -_micros(f.raised_at) if f.raised_at is not None else 0,
+            f.flag_id is not None,
+            -(f.flag_id or 0),
+        )
+
+    return sorted(rows, key=key)
+
+
+def merge_unpaid(cells, rank: dict[str, int]) -> list[UnpaidWork]:
+    """The cells in `unpaid_work`'s order: the newest month first, then program name, state."""
+    return sorted(cells, key=lambda c: (-c.month.toordinal(), rank[c.program_name], rank[c.state]))
+
+
+def feed(finding_filter: FindingFilter, *, with_unpaid: bool = True) -> tuple[list[Finding], list[UnpaidWork]]:
+    """What `public_findings(finding_filter.qs)` and, with `with_unpaid`, `unpaid_work(…)`
+    give (a valid filter), from each program's cached part: the filter's program, or every
+    listed program; its other filters (kind, month, state) key the cache."""
+    data = finding_filter.form.cleaned_data
+    program, month = data.get("program"), data.get("month")
+    flags = finding_filter.qs
+    programs = [program] if program is not None else list(listed_programs())
+    filters = [
+        data.get("kind") or "",
+        month.isoformat() if month else "",
+        "resolved" if data.get("state") == "resolved" else "open",
+    ]
+    scope = ":".join([figures_key(), *filters, str(int(with_unpaid))])
+    parts = per_program("feed-part", programs, scope, lambda missing: _compute(flags, missing, with_unpaid))
+    rows = [row for found, _ in parts.values() for row in found]
+    cells = [cell for _, found in parts.values() for cell in found]
+    words = [r.program_name for r in rows] + [r.kind for r in rows]
+    words += [c.program_name for c in cells] + [c.state for c in cells]
+    rank = collation_ranks(flags.db, words)
+    return merge_findings(rows, rank), merge_unpaid(cells, rank)
