@@ -20,6 +20,7 @@ same, row for row, as the one query over all programs (tests/tracker/test_feed_p
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import fields
 
 from django.db import connections
 from django.db.models import QuerySet
@@ -29,10 +30,18 @@ from programs.selectors import listed_programs
 from tracker.cache import figures_key, per_program
 from tracker.filters import FindingFilter
 from tracker.models import Flag
-from tracker.selectors import Finding, public_findings
+from tracker.selectors import FINDING_COLUMNS, Finding, public_findings
 from tracker.unpaid_work import UnpaidWork, unpaid_work
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+# Where `public_findings`' order reads a finding row (a tuple of FINDING_COLUMNS).
+FLAG_ID, PROGRAM_SLUG, PROGRAM_NAME, KIND, RAISED_AT, SEVERITY_RANK, DAY = (
+    FINDING_COLUMNS.index(name)
+    for name in ("flag_id", "program_slug", "program_name", "kind", "raised_at", "severity_rank", "day")
+)
+# An unpaid-work cell as a tuple: UnpaidWork's fields in order.
+UNPAID_FIELDS = tuple(field.name for field in fields(UnpaidWork))
+CELL_MONTH, CELL_NAME, CELL_STATE = (UNPAID_FIELDS.index(name) for name in ("month", "program_name", "state"))
 
 
 def _micros(moment: dt.datetime) -> int:
@@ -40,19 +49,20 @@ def _micros(moment: dt.datetime) -> int:
 
 
 def _compute(flags: QuerySet[Flag], programs: list[Program], with_unpaid: bool) -> dict[int, tuple]:
-    """(findings, unpaid work) of each of `programs` among `flags`, in two queries."""
+    """(finding rows, unpaid-work cells) of each of `programs` among `flags`, as tuples
+    (cheap to cache and to merge), in two queries."""
     ids = [p.pk for p in programs]
     by_slug = {p.slug: p.pk for p in programs}
     found: dict[int, tuple[list, list]] = {pk: ([], []) for pk in ids}
     theirs = flags.filter(program__in=ids)
-    for row in public_findings(theirs):
-        finding = Finding.from_row(row)
-        if finding.program_slug in by_slug:  # else renamed since: its version moved too
-            found[by_slug[finding.program_slug]][0].append(finding)
+    for values in public_findings(theirs):
+        row = tuple(values.values())  # FINDING_COLUMNS in order (Finding.from_row)
+        if row[PROGRAM_SLUG] in by_slug:  # else renamed since: its version moved too
+            found[by_slug[row[PROGRAM_SLUG]]][0].append(row)
     if with_unpaid:
         for cell in unpaid_work(theirs):
             if cell.program_slug in by_slug:
-                found[by_slug[cell.program_slug]][1].append(cell)
+                found[by_slug[cell.program_slug]][1].append(tuple(getattr(cell, name) for name in UNPAID_FIELDS))
     return {pk: (tuple(rows), tuple(cells)) for pk, (rows, cells) in found.items()}
 
 
@@ -65,51 +75,60 @@ def collation_ranks(database: str, words) -> dict[str, int]:
     with connections[database].cursor() as cursor:
         cursor.execute("SELECT w FROM unnest(%s::text[]) AS w ORDER BY w", [words])
         ordered = [w for (w,) in cursor.fetchall()]
-    return {word: rank for rank, word in enumerate(ordered)}
+    ranks: dict[str, int] = {}
+    for word in ordered:
+        ranks.setdefault(word, len(ranks))
+    return ranks
 
 
-def merge_findings(rows, rank: dict[str, int]) -> list[Finding]:
-    """The rows in `public_findings`' order: severity, the day (newest first), program name,
-    kind, then the newest raised and the highest id (nulls first, as PostgreSQL's DESC)."""
+def merge_findings(rows, rank: dict[str, int]) -> list[tuple]:
+    """Finding rows in `public_findings`' order: severity, the day (newest first), program
+    name, kind, then the newest raised and the highest id (nulls first, as PostgreSQL's DESC)."""
 
-    def key(f: Finding):
+    def key(row: tuple):
+        raised, flag_id = row[RAISED_AT], row[FLAG_ID]
         return (
-            f.severity_rank,
-            -f.day.toordinal(),
-            rank[f.program_name],
-            rank[f.kind],
-            f.raised_at is not None,
-            -_micros(f.raised_at) if f.raised_at is not None else 0,
-            f.flag_id is not None,
-            -(f.flag_id or 0),
+            row[SEVERITY_RANK],
+            -row[DAY].toordinal(),
+            rank[row[PROGRAM_NAME]],
+            rank[row[KIND]],
+            raised is not None,
+            -_micros(raised) if raised is not None else 0,
+            flag_id is not None,
+            -(flag_id or 0),
         )
 
     return sorted(rows, key=key)
 
 
-def merge_unpaid(cells, rank: dict[str, int]) -> list[UnpaidWork]:
-    """The cells in `unpaid_work`'s order: the newest month first, then program name, state."""
-    return sorted(cells, key=lambda c: (-c.month.toordinal(), rank[c.program_name], rank[c.state]))
+def merge_unpaid(cells, rank: dict[str, int]) -> list[tuple]:
+    """Unpaid-work cells in `unpaid_work`'s order: the newest month first, then program name, state."""
+    return sorted(cells, key=lambda c: (-c[CELL_MONTH].toordinal(), rank[c[CELL_NAME]], rank[c[CELL_STATE]]))
 
 
-def feed(finding_filter: FindingFilter, *, with_unpaid: bool = True) -> tuple[list[Finding], list[UnpaidWork]]:
-    """What `public_findings(finding_filter.qs)` and, with `with_unpaid`, `unpaid_work(…)`
-    give (a valid filter), from each program's cached part: the filter's program, or every
-    listed program; its other filters (kind, month, state) key the cache."""
+def feed_rows(finding_filter: FindingFilter, *, with_unpaid: bool = True) -> tuple[list[tuple], list[tuple]]:
+    """`public_findings(finding_filter.qs)` as tuples (`Finding(*row)` makes a finding of
+    one), and, with `with_unpaid`, `unpaid_work(…)` (`UnpaidWork(*cell)`), for a valid
+    filter, from each program's cached part: the filter's program, or every listed program;
+    its other filters (kind, month, state) key the cache."""
     data = finding_filter.form.cleaned_data
     program, month = data.get("program"), data.get("month")
     flags = finding_filter.qs
     programs = [program] if program is not None else list(listed_programs())
-    filters = [
-        data.get("kind") or "",
-        month.isoformat() if month else "",
-        "resolved" if data.get("state") == "resolved" else "open",
-    ]
+    state = "resolved" if data.get("state") == "resolved" else "open"
+    filters = [data.get("kind") or "", month.isoformat() if month else "", state]
     scope = ":".join([figures_key(), *filters, str(int(with_unpaid))])
     parts = per_program("feed-part", programs, scope, lambda missing: _compute(flags, missing, with_unpaid))
     rows = [row for found, _ in parts.values() for row in found]
     cells = [cell for _, found in parts.values() for cell in found]
-    words = [r.program_name for r in rows] + [r.kind for r in rows]
-    words += [c.program_name for c in cells] + [c.state for c in cells]
+    words = {row[PROGRAM_NAME] for row in rows} | {row[KIND] for row in rows}
+    words |= {cell[CELL_NAME] for cell in cells} | {cell[CELL_STATE] for cell in cells}
     rank = collation_ranks(flags.db, words)
     return merge_findings(rows, rank), merge_unpaid(cells, rank)
+
+
+def feed(finding_filter: FindingFilter, *, with_unpaid: bool = True) -> tuple[list[Finding], list[UnpaidWork]]:
+    """What `public_findings(finding_filter.qs)` and, with `with_unpaid`, `unpaid_work(…)`
+    give, as `Finding`s and `UnpaidWork`s (`feed_rows`, made into objects)."""
+    rows, cells = feed_rows(finding_filter, with_unpaid=with_unpaid)
+    return [Finding(*row) for row in rows], [UnpaidWork(*cell) for cell in cells]

@@ -16,7 +16,7 @@ from programs.selectors import awaiting_verification, listed_organizations, list
 from tracker.cache import page_figures
 from tracker.charts import program_charts
 from tracker.exports import compare_csv, program_csv, programs_csv
-from tracker.feed import feed
+from tracker.feed import feed_rows
 from tracker.filters import FindingFilter
 from tracker.forms import CompareForm, PeriodForm, ProgramTableForm
 from tracker.metrics import (
@@ -28,6 +28,7 @@ from tracker.periods import ALL
 from tracker.program_figures import program_figure, program_figures
 from tracker.selectors import (
     FIGURE_SORT_FIELDS,
+    Finding,
     ProgramRow,
     feed_order,
     finding_flags,
@@ -37,7 +38,7 @@ from tracker.selectors import (
     public_flags,
 )
 from tracker.series import latency_distribution, time_series
-from tracker.unpaid_work import COUNTED_ONCE, unpaid_work
+from tracker.unpaid_work import COUNTED_ONCE, UnpaidWork, unpaid_work
 
 FLAGS_PER_PAGE = 50
 NEWEST_FLAGS_SHOWN = 5
@@ -317,10 +318,13 @@ def flag_feed(request):
 
         def build():
             # The public rows are aggregates (a few per program, kind and month), so the whole
-            # feed for these filters is cached and paged from memory; it is put together from
-            # each program's part, cached under that program's version (tracker.feed).
-            # One count per contribution across the two kinds about unpaid work, on the same grid.
-            return feed(finding_filter, with_unpaid=not finding_filter.form.cleaned_data.get("kind"))
+            # feed for these filters is cached and paged from memory, as tuples (a page's
+            # rows are made findings below); it is put together from each program's part,
+            # cached under that program's version (tracker.feed). One count per contribution
+            # across the two kinds about unpaid work, on the same grid: a page's worth of it.
+            kind = finding_filter.form.cleaned_data.get("kind")
+            rows, cells = feed_rows(finding_filter, with_unpaid=not kind)
+            return rows, [UnpaidWork(*cell) for cell in cells[: FLAGS_PER_PAGE + 1]]
 
         query = request.GET.copy()
         query.pop("page", None)
@@ -328,7 +332,7 @@ def flag_feed(request):
         scope = program.pk if program is not None else None
         rows, unpaid = page_figures("flag-feed", build, query.urlencode(), request=request, program=scope)
         pager, status = paginate(request, rows, per_page=FLAGS_PER_PAGE), 200
-        findings = list(pager.page.object_list)
+        findings = [Finding(*row) for row in pager.page.object_list]
     else:
         pager, status, findings, program, unpaid = None, 400, [], None, []
     following = (
