@@ -16,7 +16,7 @@ from programs.selectors import awaiting_verification, listed_organizations, list
 from tracker.cache import page_figures
 from tracker.charts import program_charts
 from tracker.exports import compare_csv, program_csv, programs_csv
-from tracker.feed import feed_rows
+from tracker.feed import feed_rows, finding, unpaid_cell
 from tracker.filters import FindingFilter
 from tracker.forms import CompareForm, PeriodForm, ProgramTableForm
 from tracker.metrics import (
@@ -28,7 +28,6 @@ from tracker.periods import ALL
 from tracker.program_figures import program_figure, program_figures
 from tracker.selectors import (
     FIGURE_SORT_FIELDS,
-    Finding,
     ProgramRow,
     feed_order,
     finding_flags,
@@ -38,7 +37,7 @@ from tracker.selectors import (
     public_flags,
 )
 from tracker.series import latency_distribution, time_series
-from tracker.unpaid_work import COUNTED_ONCE, UnpaidWork, unpaid_work
+from tracker.unpaid_work import COUNTED_ONCE, unpaid_work
 
 FLAGS_PER_PAGE = 50
 NEWEST_FLAGS_SHOWN = 5
@@ -324,7 +323,7 @@ def flag_feed(request):
             # across the two kinds about unpaid work, on the same grid: a page's worth of it.
             kind = finding_filter.form.cleaned_data.get("kind")
             rows, cells = feed_rows(finding_filter, with_unpaid=not kind)
-            return rows, [UnpaidWork(*cell) for cell in cells[: FLAGS_PER_PAGE + 1]]
+            return rows, [unpaid_cell(cell) for cell in cells[: FLAGS_PER_PAGE + 1]]
 
         query = request.GET.copy()
         query.pop("page", None)
@@ -332,7 +331,7 @@ def flag_feed(request):
         scope = program.pk if program is not None else None
         rows, unpaid = page_figures("flag-feed", build, query.urlencode(), request=request, program=scope)
         pager, status = paginate(request, rows, per_page=FLAGS_PER_PAGE), 200
-        findings = [Finding(*row) for row in pager.page.object_list]
+        findings = [finding(row) for row in pager.page.object_list]
     else:
         pager, status, findings, program, unpaid = None, 400, [], None, []
     following = (

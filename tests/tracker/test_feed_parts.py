@@ -197,7 +197,9 @@ def test_the_page_is_the_same_as_from_the_one_query(client, settings, monkeypatc
 
     def direct_rows(finding_filter, with_unpaid):
         rows, cells = direct(finding_filter.form.data.dict())
-        return [astuple(row) for row in rows], [astuple(cell) for cell in cells]
+        return [feed_module.pack_finding(astuple(row)) for row in rows], [
+            feed_module.pack_cell(astuple(cell)) for cell in cells
+        ]
 
     monkeypatch.setattr("tracker.views.feed_rows", direct_rows)
     for query in asked:
