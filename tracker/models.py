@@ -81,6 +81,11 @@ class Flag(models.Model):
         ]
         indexes = [
             models.Index(fields=["program", "kind", "resolved_at"]),
+            # One program's open flags (the flag feed's part of a program, tracker.feed): without
+            # it the planner reads every open flag of the kinds through the unique index below.
+            models.Index(
+                fields=["program", "kind"], condition=Q(resolved_at__isnull=True), name="flag_open_by_program"
+            ),
             models.Index(fields=["raised_at"]),
             models.Index(fields=["artist", "resolved_at"]),
         ]

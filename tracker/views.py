@@ -16,6 +16,7 @@ from programs.selectors import awaiting_verification, listed_organizations, list
 from tracker.cache import page_figures
 from tracker.charts import program_charts
 from tracker.exports import compare_csv, program_csv, programs_csv
+from tracker.feed import feed_rows, finding, unpaid_cell
 from tracker.filters import FindingFilter
 from tracker.forms import CompareForm, PeriodForm, ProgramTableForm
 from tracker.metrics import (
@@ -27,14 +28,12 @@ from tracker.periods import ALL
 from tracker.program_figures import program_figure, program_figures
 from tracker.selectors import (
     FIGURE_SORT_FIELDS,
-    Finding,
     ProgramRow,
     feed_order,
     finding_flags,
     last_scan,
     money_sort_note,
     program_table,
-    public_findings,
     public_flags,
 )
 from tracker.series import latency_distribution, time_series
@@ -340,11 +339,13 @@ def flag_feed(request):
 
         def build():
             # The public rows are aggregates (a few per program, kind and month), so the whole
-            # feed for these filters is cached and paged from memory.
-            rows = [Finding.from_row(row) for row in public_findings(finding_filter.qs)]
-            # One count per contribution across the two kinds about unpaid work, on the same grid.
-            unpaid = [] if finding_filter.form.cleaned_data.get("kind") else unpaid_work(finding_filter.qs)
-            return rows, unpaid
+            # feed for these filters is cached and paged from memory, as tuples (a page's
+            # rows are made findings below); it is put together from each program's part,
+            # cached under that program's version (tracker.feed). One count per contribution
+            # across the two kinds about unpaid work, on the same grid: a page's worth of it.
+            kind = finding_filter.form.cleaned_data.get("kind")
+            rows, cells = feed_rows(finding_filter, with_unpaid=not kind)
+            return rows, [unpaid_cell(cell) for cell in cells[: FLAGS_PER_PAGE + 1]]
 
         query = request.GET.copy()
         query.pop("page", None)
@@ -352,7 +353,7 @@ def flag_feed(request):
         scope = program.pk if program is not None else None
         rows, unpaid = page_figures("flag-feed", build, query.urlencode(), request=request, program=scope)
         pager, status = paginate(request, rows, per_page=FLAGS_PER_PAGE), 200
-        findings = list(pager.page.object_list)
+        findings = [finding(row) for row in pager.page.object_list]
     else:
         pager, status, findings, program, unpaid = None, 400, [], None, []
     following = (
