@@ -128,14 +128,15 @@ _refreshing_lock = threading.Lock()
 _asked_at: dict[str, float] = {}
 
 
-def _compute(key: str, version: int, build: Callable[[], object], tag_key: str) -> Entry:
+def _compute(key: str, version: int, build: Callable[[], object], tag_key: str | None) -> Entry:
     value = build()
-    entry = Entry(version, time.time(), value, etag_for(value, tag_key))
+    # A page's figures need no ETag (tag_key None): hashing a large feed costs milliseconds.
+    entry = Entry(version, time.time(), value, "" if tag_key is None else etag_for(value, tag_key))
     cache.set(key, entry, timeout=max(settings.STATS_CACHE_SECONDS, settings.FIGURES_STALE_SECONDS))
     return entry
 
 
-def _refresh(key: str, build: Callable[[], object], tag_key: str, version_of: Callable[[], int]) -> None:
+def _refresh(key: str, build: Callable[[], object], tag_key: str | None, version_of: Callable[[], int]) -> None:
     """Compute the figures of `key` anew, on a thread of its own (one per key at a time)."""
 
     def run():
@@ -180,7 +181,11 @@ def wait_for_refreshes(timeout: float = 60) -> None:
 
 
 def figures(
-    key: str, version: int, build: Callable[[], object], tag_key: str, version_of: Callable[[], int] = data_version
+    key: str,
+    version: int,
+    build: Callable[[], object],
+    tag_key: str | None,
+    version_of: Callable[[], int] = data_version,
 ) -> Entry:
     """The figures of `key` at this data version, or, while those are computed in the
     background, the last ones if they are at most FIGURES_STALE_SECONDS old."""
@@ -224,7 +229,7 @@ def page_figures(
         version = request.data_version
     else:
         version = version_of()
-    entry = figures(key, version, build, raw, version_of)
+    entry = figures(key, version, build, None, version_of)
     if request is not None:
         # Which computation of these figures the page shows, for its cached fragments
         # (tracker.templatetags.fragments).
