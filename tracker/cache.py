@@ -91,10 +91,13 @@ def http_date(timestamp: float) -> str:
     return formatdate(timestamp, usegmt=True)
 
 
+EXPIRY_STEPS = 8
+
+
 def per_program(kind: str, programs: list, scope: str, compute: Callable[[list], dict]) -> dict:
     """{program id: value} of each program's `kind` entry, cached under the program's own
     version and `scope` (what else it depends on); `compute(programs)` gives {id: value} for
-    the programs not cached, in one batch. Entries expire after STATS_CACHE_SECONDS."""
+    the programs not cached, in one batch. Entries expire within STATS_CACHE_SECONDS."""
     versions = program_versions([p.pk for p in programs])
     database = connection.settings_dict["NAME"]
     keys = {p.pk: f"{kind}:{database}:{scope}:{p.pk}:{versions[p.pk]}" for p in programs}
@@ -102,7 +105,16 @@ def per_program(kind: str, programs: list, scope: str, compute: Callable[[list],
     missing = [p for p in programs if keys[p.pk] not in found]
     if missing:
         computed = {keys[pk]: value for pk, value in compute(missing).items()}
-        cache.set_many(computed, timeout=settings.STATS_CACHE_SECONDS)
+        # Each expires between half and all of STATS_CACHE_SECONDS after it was computed (by
+        # its program's id), so that programs computed together are not all computed again
+        # by one request.
+        spread: dict[int, dict] = {}
+        for pk, value in zip(keys, (computed.get(keys[pk]) for pk in keys), strict=True):
+            if keys[pk] in computed:
+                spread.setdefault(pk % EXPIRY_STEPS, {})[keys[pk]] = value
+        for step, entries in spread.items():
+            timeout = round(settings.STATS_CACHE_SECONDS * (1 - step / (2 * EXPIRY_STEPS)))
+            cache.set_many(entries, timeout=timeout)
         found.update(computed)
     return {p.pk: found[keys[p.pk]] for p in programs}
 
