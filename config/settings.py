@@ -411,6 +411,10 @@ REST_FRAMEWORK = {
         "user": os.environ.get("API_USER_RATE", "600/minute"),
     },
 }
+# The most contributions one POST /api/v1/me/contributions/batch/ logs (all or none).
+API_BATCH_MAX = env_int("API_BATCH_MAX", 500)
+if API_BATCH_MAX < 1:
+    raise ImproperlyConfigured("API_BATCH_MAX must be at least 1.")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Early-Access Tracker API",
     "DESCRIPTION": (
