@@ -377,7 +377,7 @@ CONTENT_SECURITY_POLICY = {
 REST_FRAMEWORK = {
     # Token first, so an anonymous request is told how to authenticate (401, WWW-Authenticate).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "config.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
