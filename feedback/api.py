@@ -177,7 +177,11 @@ class ContributionViewSet(
                 for index in range(len(batch))
             ]
             raise serializers.ValidationError({"contributions": errors}) from None
-        return Response(self.get_serializer({"contributions": created}).data, status=status.HTTP_201_CREATED)
+        data = self.get_serializer({"contributions": created}).data
+        if getattr(request.accepted_renderer, "format", None) == "csv":
+            # As a spreadsheet: one row per contribution created, as a list is rendered.
+            return Response(data["contributions"], status=status.HTTP_201_CREATED)
+        return Response(data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
         contribution = self.get_object()

@@ -200,6 +200,17 @@ def test_anonymous_clients_and_accounts_without_an_artist_profile_are_refused(ap
     assert not Contribution.objects.exists()
 
 
+def test_as_csv_the_answer_is_a_row_per_contribution(artist_api, my_enrollment):
+    response = artist_api.post(
+        f"{URL}?format=csv", {"contributions": [item(my_enrollment, n) for n in range(3)]}, format="json"
+    )
+
+    assert response.status_code == 201
+    lines = response.content.decode().splitlines()
+    assert lines[0].split(",")[:3] == ["id", "program", "kind"]
+    assert [line.split(",")[0] for line in lines[1:]] == [str(c.pk) for c in Contribution.objects.order_by("pk")]
+
+
 def test_only_post_is_allowed(artist_api, my_enrollment):
     assert artist_api.get(URL).status_code == 405
 
