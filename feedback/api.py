@@ -159,7 +159,7 @@ class ContributionViewSet(
         },
         description=(
             "Log several contributions at once, all or none, with the checks of a single POST. "
-            "The answer lists them as created, in the order sent. At most API_BATCH_MAX (500) "
+            "The answer lists them as created, in the order sent. At most API_BATCH_MAX (500 by default) "
             "in one request, which counts as one request for the throttle."
         ),
     )
