@@ -21,7 +21,7 @@ from types import SimpleNamespace
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from drf_spectacular import openapi
-from drf_spectacular.plumbing import ResolvedComponent, build_media_type_object, get_view_model
+from drf_spectacular.plumbing import ResolvedComponent, build_media_type_object, get_view_model, is_list_serializer
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import SAFE_METHODS
@@ -63,6 +63,16 @@ class AutoSchema(openapi.AutoSchema):
             if not parameter.get("description") and model is not None:
                 parameter["description"] = f"The {model._meta.verbose_name}'s {parameter['name']}."
         return parameters
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        # A nested list of records states how many it takes, as a ListField does.
+        if is_list_serializer(field) and schema and schema.get("type") == "array":
+            if not field.allow_empty or field.min_length:
+                schema["minItems"] = max(field.min_length or 0, 0 if field.allow_empty else 1)
+            if field.max_length is not None:
+                schema["maxItems"] = field.max_length
+        return schema
 
     def get_auth(self):
         auths = super().get_auth()

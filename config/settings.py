@@ -377,7 +377,7 @@ CONTENT_SECURITY_POLICY = {
 REST_FRAMEWORK = {
     # Token first, so an anonymous request is told how to authenticate (401, WWW-Authenticate).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "config.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -411,6 +411,10 @@ REST_FRAMEWORK = {
         "user": os.environ.get("API_USER_RATE", "600/minute"),
     },
 }
+# The most contributions one POST /api/v1/me/contributions/batch/ logs (all or none).
+API_BATCH_MAX = env_int("API_BATCH_MAX", 500)
+if API_BATCH_MAX < 1:
+    raise ImproperlyConfigured("API_BATCH_MAX must be at least 1.")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Early-Access Tracker API",
     "DESCRIPTION": (

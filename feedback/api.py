@@ -2,11 +2,15 @@
 
 Serializers check the shape of a request; feedback.services decides and writes."""
 
+from django.conf import settings
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config.api import ArtistRecordsViewSet, RejectUnknownFieldsMixin, service_errors
+from config.api import ArtistRecordsViewSet, RejectUnknownFieldsMixin, api_validation_error, service_errors
+from config.parsers import JSONParser
 from feedback import services
 from feedback.models import Compensation, Contribution
 from programs.api import EnrollmentProgramField
@@ -56,6 +60,71 @@ class ContributionSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     )
 
 
+class ErrorsInOrder(serializers.ListSerializer):
+    # DRF keys the errors of a list by the position of each refused item; a batch answers
+    # them as a list in the order sent instead, {} for an item without problems, as the
+    # service's refusals are answered (ContributionViewSet.batch).
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if isinstance(error.detail, dict) and all(isinstance(key, int) for key in error.detail):
+                raise serializers.ValidationError([error.detail.get(i, {}) for i in range(len(data))]) from None
+            raise
+
+
+class ContributionBatchSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    # Built per use: the most a batch holds is the API_BATCH_MAX setting.
+    def get_fields(self):
+        most = settings.API_BATCH_MAX
+        return {
+            "contributions": ErrorsInOrder(
+                child=ContributionSerializer(),
+                allow_empty=False,
+                max_length=most,
+                help_text=f"1 to {most} contributions, in order, each as POST /api/v1/me/contributions/ takes one.",
+                error_messages={
+                    "empty": "Give at least one contribution.",
+                    "max_length": f"At most {most} contributions in one batch: send the rest in another.",
+                },
+            )
+        }
+
+
+MESSAGES = {"type": "array", "items": {"type": "string"}}
+
+
+@extend_schema_field(
+    {
+        "anyOf": [
+            {
+                "type": "array",
+                "items": {"type": "object", "additionalProperties": MESSAGES},
+                "description": "One object per contribution sent, in order: {} for one without problems.",
+            },
+            {"type": "object", "additionalProperties": MESSAGES, "description": "About the list as a whole."},
+            MESSAGES,
+        ]
+    }
+)
+class BatchErrorsField(serializers.Field):
+    pass
+
+
+class ContributionBatchErrorSerializer(serializers.Serializer):
+    contributions = BatchErrorsField(
+        required=False,
+        help_text=(
+            "Messages by field for each contribution, by its position in the list (`program` for "
+            "an enrollment refused); or, for the list as a whole (empty, too long, not a list), "
+            "its messages under `non_field_errors`."
+        ),
+    )
+    non_field_errors = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="About the body as a whole."
+    )
+
+
 # What a PATCH may change; the rest keeps its current value.
 CONTRIBUTION_FIELDS = ["kind", "title", "description", "hours_spent", "occurred_on", "requested_by_program"]
 
@@ -78,6 +147,41 @@ class ContributionViewSet(
         with service_errors(FIELD_MAP):
             contribution = services.log_contribution(**serializer.validated_data)
         return Response(self.get_serializer(contribution).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=ContributionBatchSerializer,
+        responses={
+            201: ContributionBatchSerializer,
+            400: OpenApiResponse(
+                ContributionBatchErrorSerializer,
+                description="Nothing was logged: the messages say which contributions to change, and how.",
+            ),
+        },
+        description=(
+            "Log several contributions at once, all or none, with the checks of a single POST. "
+            "The answer lists them as created, in the order sent. At most API_BATCH_MAX (500 by default) "
+            "in one request, which counts as one request for the throttle."
+        ),
+    )
+    # JSON only: a list of records has no form encoding.
+    @action(detail=False, methods=["post"], serializer_class=ContributionBatchSerializer, parser_classes=[JSONParser])
+    def batch(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        batch = serializer.validated_data["contributions"]
+        try:
+            created = services.log_contributions(batch)
+        except services.ContributionsRefused as refused:
+            errors = [
+                api_validation_error(refused.by_index[index], FIELD_MAP).detail if index in refused.by_index else {}
+                for index in range(len(batch))
+            ]
+            raise serializers.ValidationError({"contributions": errors}) from None
+        data = self.get_serializer({"contributions": created}).data
+        if getattr(request.accepted_renderer, "format", None) == "csv":
+            # As a spreadsheet: one row per contribution created, as a list is rendered.
+            return Response(data["contributions"], status=status.HTTP_201_CREATED)
+        return Response(data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
         contribution = self.get_object()

@@ -28,8 +28,27 @@ def _as_decimal(value, field: str) -> Decimal:
     return number
 
 
-@transaction.atomic
-def log_contribution(
+class ContributionsRefused(ValidationError):
+    """Some contributions of a batch are refused, and none was logged: `by_index` maps the
+    position of each refused one in the batch to its ValidationError."""
+
+    def __init__(self, by_index: Mapping[int, ValidationError]):
+        self.by_index = dict(by_index)
+        super().__init__(f"{len(self.by_index)} of the contributions are refused: none was logged.")
+
+
+def _clean(contribution: Contribution) -> None:
+    """The model's own checks on a contribution about to be saved, without the queries that
+    would repeat what is known: its enrollment is a row read from the database (checked only
+    when it is not), and the table's check constraints restate the fields' own validators
+    (hours in range, a known kind), which `clean_fields` has applied; PostgreSQL enforces
+    both on the write anyway."""
+    enrollment = contribution.enrollment
+    read = enrollment.pk is not None and not enrollment._state.adding
+    contribution.full_clean(exclude=["enrollment"] if read else None, validate_constraints=False)
+
+
+def checked_contribution(
     *,
     enrollment: Enrollment,
     kind: str,
@@ -39,7 +58,9 @@ def log_contribution(
     requested_by_program: bool = False,
     description: str = "",
 ) -> Contribution:
-    """Log one piece of work an artist gave a program (0 < hours ≤ 24, dated, not in the future)."""
+    """The unsaved contribution, after every check logging one applies (0 < hours ≤ 24,
+    dated, not in the future, not before the program opened, access granted): the one
+    validation path of `log_contribution` and `log_contributions`. ValidationError if refused."""
     hours = _as_decimal(hours_spent, "hours_spent")
     not_in_future(occurred_on, "occurred_on")
     not_before_opening(enrollment.program, occurred_on, "occurred_on")
@@ -53,9 +74,32 @@ def log_contribution(
         occurred_on=occurred_on,
         requested_by_program=bool(requested_by_program),
     )
-    contribution.full_clean()
+    _clean(contribution)
+    return contribution
+
+
+@transaction.atomic
+def log_contribution(**fields) -> Contribution:
+    """Log one piece of work an artist gave a program; `fields` as `checked_contribution` takes them."""
+    contribution = checked_contribution(**fields)
     contribution.save()
     return contribution
+
+
+@transaction.atomic
+def log_contributions(batch: Iterable[Mapping[str, object]]) -> list[Contribution]:
+    """Log several contributions, all or none, in one INSERT: each is checked as
+    `log_contribution` checks one; if any is refused, ContributionsRefused names every
+    refused one by its position and nothing is written. The created contributions, in order."""
+    contributions, refused = [], {}
+    for index, fields in enumerate(batch):
+        try:
+            contributions.append(checked_contribution(**fields))
+        except ValidationError as error:
+            refused[index] = error
+    if refused:
+        raise ContributionsRefused(refused)
+    return Contribution.objects.bulk_create(contributions)
 
 
 def split_by_hours(amount: Decimal, contributions: list[Contribution]) -> dict[int, Decimal]:
@@ -218,7 +262,7 @@ def update_contribution(
     contribution.description = (description or "").strip()
     contribution.hours_spent, contribution.occurred_on = hours, occurred_on
     contribution.requested_by_program = bool(requested_by_program)
-    contribution.full_clean()
+    _clean(contribution)
     contribution.save()
     return contribution
 

@@ -152,10 +152,14 @@ class EnrollmentProgramField(serializers.RelatedField):
     def to_internal_value(self, data):
         if not isinstance(data, str) or "\x00" in data:
             self.fail("invalid")
-        enrollment = self.get_queryset().filter(program__slug=data).first()
-        if enrollment is None:
+        # A batch of records names the same few programs again and again: each slug is looked
+        # up once per request body (the root serializer's context lives as long as it does).
+        known = self.context.setdefault("_enrollments_by_slug", {})
+        if data not in known:
+            known[data] = self.get_queryset().filter(program__slug=data).first()
+        if known[data] is None:
             self.fail("does_not_exist", value=data)
-        return enrollment
+        return known[data]
 
     def to_representation(self, value):
         return value.program.slug

@@ -4,7 +4,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from feedback.models import Contribution
 from tests import factories
@@ -269,3 +273,21 @@ def test_bad_filters_answer_400_with_a_message(artist_api, my_enrollment, params
 
     assert response.status_code == 400
     assert list(response.json()) == list(params)
+
+
+def test_logging_one_with_a_token_reads_twice_and_inserts_once(my_enrollment, artist):
+    # The token, its user and their artist profile in one query; the enrollment behind the
+    # slug; the INSERT. No query repeats what is known (the enrollment's existence, the
+    # table's check constraints, which the fields' validators apply).
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=artist.user).key}")
+    data = body(my_enrollment)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(URL, data, format="json")
+
+    assert response.status_code == 201
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert len(statements) == 5, statements
+    assert '"artists_artist"' in statements[0] and '"authtoken_token"' in statements[0]
+    assert sum("INSERT INTO" in sql for sql in statements) == 1

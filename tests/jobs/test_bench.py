@@ -64,7 +64,8 @@ def test_bench_runs_at_one_percent_and_reports_every_door_and_scan():
     }
     assert scans <= rows, result.stdout
     assert any(row.startswith("CSV import") for row in rows), result.stdout
-    assert any(row.startswith("API, POST") for row in rows), result.stdout
+    assert any(row.startswith("API, POST /api/v1/me/contributions/,") for row in rows), result.stdout
+    assert any(row.startswith("API, POST /api/v1/me/contributions/batch/") for row in rows), result.stdout
 
 
 def test_bench_cannot_run_says_why_in_one_line():

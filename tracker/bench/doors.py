@@ -234,30 +234,52 @@ def time_doors(
         progress(door.label)
 
 
+def contribution(n: int, program: str) -> dict:
+    """The n-th contribution the API ingest logs to `program`: a bug report of 1 to 4.75 hours, yesterday."""
+    return {
+        "program": program,
+        "kind": "bug_report",
+        "title": f"API ingest {n}",
+        "hours_spent": f"{1 + n % 16 / 4:.2f}",
+        "occurred_on": time.strftime("%Y-%m-%d", time.gmtime(time.time() - 86400)),
+    }
+
+
+def post_json(address: str, path: str, token: str, payload) -> dict:
+    """POST `payload` as JSON with the token; the answer's JSON, BenchError unless it answers 201."""
+    request = urllib.request.Request(
+        f"{address}{path}",
+        data=json.dumps(payload).encode(),
+        headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            body = response.read()
+            if response.status != 201:
+                raise BenchError(f"POST {path} answered {response.status}")
+            return json.loads(body)
+    except urllib.error.HTTPError as error:
+        raise BenchError(f"POST {path} answered {error.code}: {error.read()[:200]!r}") from None
+
+
 def post_contributions(address: str, token: str, program: str, count: int) -> tuple[int, float]:
     """POST `count` contributions one after another; (how many were created, seconds)."""
     created = 0
     started = time.perf_counter()
     for n in range(count):
-        body = json.dumps(
-            {
-                "program": program,
-                "kind": "bug_report",
-                "title": f"API ingest {n}",
-                "hours_spent": f"{1 + n % 16 / 4:.2f}",
-                "occurred_on": time.strftime("%Y-%m-%d", time.gmtime(time.time() - 86400)),
-            }
-        ).encode()
-        request = urllib.request.Request(
-            f"{address}/api/v1/me/contributions/",
-            data=body,
-            headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
-            method="POST",
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                created += response.status == 201
-                response.read()
-        except urllib.error.HTTPError as error:
-            raise BenchError(f"POST /api/v1/me/contributions/ answered {error.code}: {error.read()[:200]!r}") from None
+        post_json(address, "/api/v1/me/contributions/", token, contribution(n, program))
+        created += 1
+    return created, time.perf_counter() - started
+
+
+def post_contribution_batches(address: str, token: str, program: str, batches: int, size: int) -> tuple[int, float]:
+    """POST `batches` batches of `size` contributions one after another to the batch door;
+    (how many were created, seconds)."""
+    created = 0
+    started = time.perf_counter()
+    for b in range(batches):
+        items = [contribution(b * size + n, program) for n in range(size)]
+        answer = post_json(address, "/api/v1/me/contributions/batch/", token, {"contributions": items})
+        created += len(answer["contributions"])
     return created, time.perf_counter() - started

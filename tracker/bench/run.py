@@ -31,6 +31,7 @@ from tracker.bench.doors import (
     Door,
     Server,
     manage,
+    post_contribution_batches,
     post_contributions,
     served_env,
     server_env,
@@ -44,6 +45,8 @@ class Options:
     runs: int = 5
     workers: int = 2
     api_requests: int = 200
+    api_batches: int = 20
+    batch_size: int = 100
     scan_timeout: float = 600
     door_timeout: float = 600
     keep: bool = False
@@ -165,6 +168,9 @@ def run(options: Options, write) -> None:
         path.write_bytes(jobs.contributions_csv(slug, rows, today))
         imported = jobs.run_import(env, accounts["import"], str(path))
         created, api_seconds = post_contributions(server.address, accounts["api"], slug, options.api_requests)
+        batched, batch_seconds = post_contribution_batches(
+            server.address, accounts["api"], slug, options.api_batches, options.batch_size
+        )
 
         raw_seconds = {"/api/v1/stats/programs/": raw_all, "/api/v1/stats/programs/<largest>/": raw_one}
         lines = [
@@ -189,6 +195,11 @@ def run(options: Options, write) -> None:
                 [
                     ("CSV import (feedback.imports.import_ledger)", imported["rows"], imported["seconds"]),
                     ("API, POST /api/v1/me/contributions/, sequential", created, api_seconds),
+                    (
+                        f"API, POST /api/v1/me/contributions/batch/, batches of {options.batch_size}",
+                        batched,
+                        batch_seconds,
+                    ),
                 ]
             ),
         ]

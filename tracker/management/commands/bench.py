@@ -7,6 +7,7 @@ SQL for the same core figures, and prints a Markdown report. The logic is in tra
 It exits non-zero only when it cannot run, whatever the figures.
 """
 
+from django.conf import settings as django_settings
 from django.core.management.base import BaseCommand, CommandError
 
 from tracker.bench.doors import BenchError
@@ -21,6 +22,12 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=5, help="Requests per door and state (default 5).")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2).")
         parser.add_argument("--api-requests", type=int, default=200, help="Contributions POSTed (default 200).")
+        parser.add_argument(
+            "--api-batches", type=int, default=20, help="Batches POSTed to the batch door (default 20)."
+        )
+        parser.add_argument(
+            "--batch-size", type=int, default=100, help="Contributions in each batch (default 100, at most 500)."
+        )
         parser.add_argument(
             "--scan-timeout",
             type=float,
@@ -38,14 +45,21 @@ class Command(BaseCommand):
             options["scale"] <= 0
             or options["runs"] < 1
             or options["api_requests"] < 1
+            or options["api_batches"] < 1
+            or not 1 <= options["batch_size"] <= django_settings.API_BATCH_MAX
             or min(options["scan_timeout"], options["door_timeout"]) <= 0
         ):
-            raise CommandError("--scale and the timeouts must be more than 0, --runs and --api-requests at least 1.")
+            raise CommandError(
+                "--scale and the timeouts must be more than 0, --runs, --api-requests and --api-batches at least 1, "
+                "--batch-size from 1 to API_BATCH_MAX."
+            )
         settings = Options(
             scale=options["scale"],
             runs=options["runs"],
             workers=options["workers"],
             api_requests=options["api_requests"],
+            api_batches=options["api_batches"],
+            batch_size=options["batch_size"],
             scan_timeout=options["scan_timeout"],
             door_timeout=options["door_timeout"],
             keep=options["keep"],
