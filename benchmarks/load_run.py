@@ -1,6 +1,6 @@
 """Load-test the app on gunicorn with locust (benchmarks/load.py) against a throwaway database.
 
-    .venv/bin/python benchmarks/load_run.py [--duration 60] [--users 40] [--workers 2] [--scale 1]
+    .venv/bin/python benchmarks/load_run.py [--duration 60] [--users 60] [--workers 2] [--threads 1] [--scale 1]
     make load LOAD_ARGS="--duration 30"
 
 It creates a database beside the one in use (the server of DATABASE_URL, else the embedded
@@ -183,7 +183,7 @@ def report(stats: dict[str, dict], duration: float) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=60, help="Seconds of load (default %(default)s).")
-    parser.add_argument("--users", type=int, default=40, help="Simulated visitors (default %(default)s).")
+    parser.add_argument("--users", type=int, default=60, help="Simulated visitors (default %(default)s).")
     parser.add_argument("--spawn-rate", type=float, default=20, help="Visitors started per second.")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default %(default)s).")
     parser.add_argument(
