@@ -3,7 +3,21 @@ enrollments and their access history, and the evidence behind verification (the 
 own, or all of it for a reviewer)."""
 
 from django.conf import settings
-from django.db.models import Case, Count, DecimalField, F, IntegerField, Max, Prefetch, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from programs.evidence import is_reviewer
@@ -25,7 +39,12 @@ def listed_programs() -> QuerySet[Program]:
 
 
 def listed_organizations() -> QuerySet[Organization]:
-    return Organization.objects.filter(is_listed=True)
+    """Organizations shown publicly: the listed ones, and any that runs a listed program (its
+    name is on that program's page, so its page must exist too, e.g. a company first named in
+    an artist's proposal that staff then added a program of). A company named only in
+    proposals staff have not approved stays hidden."""
+    runs_a_listed_program = Exists(Program.objects.filter(organization=OuterRef("pk"), is_listed=True))
+    return Organization.objects.filter(Q(is_listed=True) | runs_a_listed_program)
 
 
 def programs_open_to(artist) -> QuerySet[Program]:

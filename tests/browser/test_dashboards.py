@@ -106,14 +106,14 @@ def test_a_journalist_sees_what_is_owed_on_the_landing_page_and_a_program_page(p
     # The owed figure is the headline: on the landing page for the platform (per currency) and
     # per program in the table, and on each program's page with how it is computed.
     from tracker.metrics import metrics_for_program, platform_metrics
-    from tracker.templatetags.metrics import amount, money
+    from tracker.templatetags.metrics import large_amount_text, money
 
     platform = platform_metrics()
     page.goto("/")
     owed = page.locator("#platform-owed")
     expect(owed).to_contain_text("Owed to testers")
     for currency, value in platform.owed_by_currency.items():
-        expect(owed).to_contain_text(amount(value, currency))
+        expect(owed).to_contain_text(large_amount_text(value, currency))
     expect(owed).to_contain_text("each program's own reference rate")
     header = page.locator("table.programs thead").get_by_role("link", name="Owed", exact=True)
     expect(header).to_be_visible()

@@ -2,8 +2,10 @@
 scan, and retry deliveries; nobody edits a flag or a run by hand."""
 
 import datetime as dt
+import re
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
@@ -281,3 +283,14 @@ def test_staff_switch_a_subscription_off_from_its_page(staff_client, subscriptio
     assert subscription.kinds == ["undefined_terms", "mass_revocation"]
     delivery.refresh_from_db()
     assert delivery.status == WebhookDelivery.Status.FAILED
+
+
+def test_the_admin_index_names_every_model_in_a_proper_plural(staff_client):
+    page = staff_client.get(reverse("admin:index")).content.decode()
+
+    assert ">Webhook deliveries</a>" in page
+    assert "deliverys" not in page.lower()
+    # Django adds an "s" to the verbose name: a name ending in a consonant and "y" needs its own.
+    for model in apps.get_models():
+        plural = str(model._meta.verbose_name_plural)
+        assert not re.search(r"[^aeiou]ys$", plural), f"{model._meta.label}: {plural!r}"

@@ -1,7 +1,8 @@
 """Formatting for the dashboards' figures: shares as percentages, money with its currency,
-and a missing figure (None) as "—" with a title saying why."""
+large amounts in words ("150 billion USD"), and a missing figure (None) as "—" with a title
+saying why."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -61,6 +62,36 @@ def amount(value, currency=""):
     if value is None:
         return _dash("No single figure: nothing recorded, or amounts in several currencies.")
     return f"{value:,.0f} {currency}".strip()
+
+
+# A large amount in words from a million on: (the unit's size, its name), the largest first.
+LARGE_UNITS = [(Decimal(10) ** 12, "trillion"), (Decimal(10) ** 9, "billion"), (Decimal(10) ** 6, "million")]
+
+
+def large_amount_text(value, currency="") -> str:
+    """A large amount as one reads it: 150000000000 → 150 billion, 1500000 → 1.5 million,
+    2300000000000 → 2.3 trillion (one decimal at most, rounded half up); exact whole units
+    below a million: 950000 → 950,000."""
+    value = Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    text = f"{value:,.0f}"
+    for size, name in LARGE_UNITS if abs(value) >= LARGE_UNITS[-1][0] else []:
+        scaled = (abs(value) / size).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        if scaled >= 1:
+            # 999,960,000 rounds to 1,000.0 million: that is 1 billion, found by the unit above.
+            text = f"{'-' if value < 0 else ''}{_number(scaled, 1)} {name}"
+            break
+    return f"{text} {currency}".strip()
+
+
+@register.filter
+def large_amount(value, currency=""):
+    """Money in words from a million on, the exact amount in its title:
+    150000000000 → <span title="150,000,000,000 USD">150 billion USD</span>."""
+    if value is None:
+        return _dash("No single figure: nothing recorded, or amounts in several currencies.")
+    exact = f"{value:,.2f}".removesuffix(".00")
+    exact = f"{exact} {currency}".strip()
+    return format_html('<span title="{}">{}</span>', exact, large_amount_text(value, currency))
 
 
 @register.filter
