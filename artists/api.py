@@ -13,7 +13,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from artists import services
@@ -22,6 +21,7 @@ from artists.models import ApprovalDecision, Work
 from config.api import ArtistRecordsViewSet, IsArtist, RejectUnknownFieldsMixin, service_errors
 from config.auth import current_artist
 from config.lockout import lockout_json
+from config.throttling import ReportingThrottle
 from feedback.owed import RATE_DEFAULT, RATE_FROM_PROGRAM, with_owed
 from programs.api import EnrollmentProgramField, EnrollmentViewSet
 from programs.serializers import EnrollmentSerializer
@@ -29,7 +29,7 @@ from programs.serializers import EnrollmentSerializer
 # Sign-up and tokens.
 
 
-class AuthRateThrottle(SimpleRateThrottle):
+class AuthRateThrottle(ReportingThrottle):
     """Sign-ups and token requests per client address, to slow down password guessing.
     The rate lives here rather than in settings: these two endpoints are all it is for."""
 

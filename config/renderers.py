@@ -93,6 +93,19 @@ class Pagination(PageNumberPagination):
     max_page_size = 100
     csv_max_rows = 10_000
 
+    def get_paginated_response(self, data):
+        """The page, with a `Link` header to the next and previous pages (RFC 8288), as
+        GitHub's API has it, beside `next` and `previous` in the body."""
+        response = super().get_paginated_response(data)
+        links = [
+            f'<{url}>; rel="{rel}"'
+            for rel, url in (("next", self.get_next_link()), ("prev", self.get_previous_link()))
+            if url
+        ]
+        if links:
+            response["Link"] = ", ".join(links)
+        return response
+
     def get_paginated_response_schema(self, schema):
         paginated = super().get_paginated_response_schema(schema)
         for name, description in PAGE_FIELDS.items():

@@ -87,6 +87,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # RateLimit-Limit/-Remaining/-Reset on every API answer a throttle counted.
+    "config.throttling.RateLimitHeaders",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -401,8 +403,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        # DRF's, noting where the client stands for the RateLimit-* headers (config/throttling.py).
+        "config.throttling.AnonRateThrottle",
+        "config.throttling.UserRateThrottle",
     ],
     # Throttles count per client address from the trusted proxies only (see above).
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
@@ -428,6 +431,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    # A request body has its own component (ContributionRequest…), without the read-only
+    # fields, so that a generated client can build one without inventing an id.
+    "COMPONENT_SPLIT_REQUEST": True,
     # Several records have a "kind"; give each choice set its own stable name.
     "ENUM_NAME_OVERRIDES": {
         "ContributionKindEnum": "feedback.models.Contribution.Kind",
