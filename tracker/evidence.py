@@ -112,7 +112,9 @@ def methodology() -> bytes:
     return ("\n\n---\n\n".join(parts) + "\n").encode("utf-8")
 
 
-def readme(program: Program, period: Period, metrics: Metrics, files: list[str], now: dt.datetime) -> bytes:
+def readme(
+    program: Program, period: Period, metrics: Metrics, files: list[str], now: dt.datetime, computed_at=None
+) -> bytes:
     lines = [
         f"Evidence pack: {program.name}",
         "",
@@ -128,13 +130,19 @@ def readme(program: Program, period: Period, metrics: Metrics, files: list[str],
         "Contributions and their pay count in the period by the day the work occurred; testers,",
         "revocations and findings are as of the time above.",
     ]
+    if computed_at is not None:
+        # Served as they were while newer ones are computed (tracker.cache.page_figures).
+        lines += ["", f"These figures were computed at {computed_at.astimezone(dt.UTC).isoformat(timespec='seconds')},"]
+        lines += ["before the latest records arrived."]
     if metrics.suppressed:
         lines += ["", f"Figures hidden: {metrics.suppressed_reason}"]
     lines += ["", "Files:", *(f"- {name}" for name in files), ""]
     return "\n".join(lines).encode("utf-8")
 
 
-def evidence_pack(program: Program, period: Period, metrics: Metrics, charts: list[Panel], *, now) -> bytes:
+def evidence_pack(
+    program: Program, period: Period, metrics: Metrics, charts: list[Panel], *, now, computed_at=None
+) -> bytes:
     """The zip's bytes: README.txt, the program's CSV, its findings CSV, each chart drawn as
     SVG, methodology.md, then the optional parts."""
     files = [
@@ -148,6 +156,6 @@ def evidence_pack(program: Program, period: Period, metrics: Metrics, charts: li
     buffer = io.BytesIO()
     stamp = now.astimezone(dt.UTC).timetuple()[:6]
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as pack:
-        for name, content in [("README.txt", readme(program, period, metrics, names, now)), *files]:
+        for name, content in [("README.txt", readme(program, period, metrics, names, now, computed_at)), *files]:
             pack.writestr(zipfile.ZipInfo(name, date_time=stamp), content, compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()

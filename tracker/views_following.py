@@ -70,7 +70,8 @@ def evidence_pack_download(request, slug):
         return metrics, charts
 
     metrics, charts = page_figures("evidence-pack", build, program.pk, period, request=request, program=program.pk)
-    content = evidence_pack(program, period, metrics, charts, now=timezone.now())
+    computed_at = getattr(request, "figures_as_of", None)
+    content = evidence_pack(program, period, metrics, charts, now=timezone.now(), computed_at=computed_at)
     name = f"evidence-pack-{program.slug}" + (f"-{slugify(period.label)}" if period.bounded else "")
     response = HttpResponse(content, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{name}.zip"'
