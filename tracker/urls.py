@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracker import views
+from tracker import views, views_following
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,6 +9,12 @@ urlpatterns = [
     path("programs/<slug:slug>/", views.program_dashboard, name="program"),
     path("organizations/<slug:slug>/", views.organization_dashboard, name="organization"),
     path("programs/<slug:slug>/follow/", views.follow_program, name="follow-program"),
+    path(
+        "programs/<slug:slug>/evidence-pack.zip",
+        views_following.evidence_pack_download,
+        name="evidence-pack",
+    ),
+    path("following/", views_following.following, name="following"),
     path("privacy/", views.doc_page, {"name": "privacy"}, name="privacy"),
     path("methodology/", views.doc_page, {"name": "methodology"}, name="methodology"),
 ]
