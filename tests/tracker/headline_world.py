@@ -27,6 +27,13 @@ from programs.services import revoke_many
 from tests.jobs.helpers import at, log_work, make_program, make_testers, on, pay
 
 SLUG = "headline-studio"
+# Its headlines for all time (docs/metrics.md, "Headlines"), from the figures above.
+STUDIO_ALL_TIME = [
+    "12 verified testers have logged 36 hours, and cash was paid for 50% of them.",
+    "720.00 USD is owed for 18 hours of work past the program's own payment terms.",
+    "On 10 May 2026, 10 testers lost access within a day, with no reason given.",
+    "It scores 3 out of 10.",
+]
 
 
 def headline_studio() -> tuple[Program, list[Enrollment]]:

@@ -12,19 +12,13 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from tests.tracker.headline_world import SLUG, headline_studio
+from tests.tracker.headline_world import SLUG, STUDIO_ALL_TIME, headline_studio
 from tracker.headlines import headlines
 from tracker.metrics import Metrics
 from tracker.models import Flag
 from tracker.periods import ALL, Period
 from tracker.services import run_scan
 
-STUDIO_ALL_TIME = [
-    "12 verified testers have logged 36 hours, and cash was paid for 50% of them.",
-    "720.00 USD is owed for 18 hours of work past the program's own payment terms.",
-    "On 10 May 2026, 10 testers lost access within a day, with no reason given.",
-    "It scores 3 out of 10.",
-]
 HEADLINES = re.compile(r'<p class="headlines">(.*?)</p>', re.S)
 
 
