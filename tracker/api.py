@@ -46,6 +46,7 @@ from tracker.flag_serializers import (
     WebhookSubscriptionSerializer,
 )
 from tracker.forms import PeriodForm, ProgramTableForm
+from tracker.headlines import program_headlines
 from tracker.metrics import (
     SORTABLE_FIGURES,
     Period,
@@ -66,11 +67,13 @@ from tracker.selectors import (
 )
 from tracker.serializers import (
     OrganizationStatsSerializer,
+    ProgramDetailStatsSerializer,
     ProgramStatsSerializer,
     SummarySerializer,
     TimeSeriesSerializer,
     metrics_data,
     plain,
+    program_detail_data,
     program_stats_data,
 )
 from tracker.series import INTERVALS
@@ -370,7 +373,9 @@ def _listed_program(slug: str) -> Program:
     return get_object_or_404(listed_programs(), slug=slug)
 
 
-@extend_schema(parameters=[PROGRAM_SLUG, PERIOD, FORMAT, *CONDITIONAL], responses=conditional(ProgramStatsSerializer))
+@extend_schema(
+    parameters=[PROGRAM_SLUG, PERIOD, FORMAT, *CONDITIONAL], responses=conditional(ProgramDetailStatsSerializer)
+)
 class ProgramStatsView(StatsView):
     """One program's metrics, score and breakdown."""
 
@@ -381,7 +386,8 @@ class ProgramStatsView(StatsView):
         period = period_of(request.query_params)
 
         def build():
-            return program_stats_data(program, program_figure(program, period=period))
+            metrics = program_figure(program, period=period)
+            return program_detail_data(program, metrics, program_headlines(program, metrics, period))
 
         return self.respond(request, build, program.slug, program=program)
 

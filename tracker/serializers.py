@@ -163,6 +163,17 @@ class ProgramStatsSerializer(MetricsSerializer):
     status = serializers.CharField(help_text="announced, active, suspended or closed.")
 
 
+class ProgramDetailStatsSerializer(ProgramStatsSerializer):
+    """One program's stats: its row of the list, with the headlines its page opens with."""
+
+    headlines = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="A few sentences drawn from these figures, the same as the program's page shows for the period "
+        "(docs/metrics.md, Headlines). A sentence whose figure is withheld is not written; empty when the "
+        "figures are suppressed.",
+    )
+
+
 class OrganizationStatsSerializer(MetricsSerializer):
     organization = serializers.CharField(help_text="Organization slug.")
     name = serializers.CharField(help_text="Organization name.")
@@ -225,3 +236,8 @@ def program_stats_data(program: Program, m: Metrics) -> dict:
         "status": program.status,
     }
     return identity_first(plain(ProgramStatsSerializer(row).data), "program", "name", "organization", "status")
+
+
+def program_detail_data(program: Program, m: Metrics, headlines: list[str]) -> dict:
+    """A program's stats answer: its row of the list, then its headlines."""
+    return {**program_stats_data(program, m), "headlines": list(headlines)}

@@ -20,6 +20,7 @@ from tracker.exports import compare_csv, program_csv, programs_csv
 from tracker.feed import feed_rows, finding, unpaid_cell
 from tracker.filters import FindingFilter
 from tracker.forms import CompareForm, PeriodForm, ProgramTableForm
+from tracker.headlines import program_headlines
 from tracker.metrics import (
     organization_metrics,
     platform_metrics,
@@ -262,7 +263,7 @@ def program_dashboard(request, slug):
         # ones are computed (tracker.cache.page_figures), and the page says so.
         metrics = program_figure(program, period=period)
         if metrics.suppressed:
-            return metrics, None, [], []
+            return metrics, None, [], [], []
         # pygal takes tens of milliseconds per chart: drawn once per change of the records.
         charts = program_charts(
             metrics, time_series(program, period=period), latency_distribution(program, period=period)
@@ -271,15 +272,18 @@ def program_dashboard(request, slug):
         open_findings = finding_flags().filter(program=program, resolved_at__isnull=True)
         newest = list(feed_order(open_flags)[:NEWEST_FLAGS_SHOWN])
         unpaid = list(unpaid_work(open_findings)[:UNPAID_MONTHS_SHOWN])
-        return metrics, charts, newest, unpaid
+        # The headlines are written from these very figures, so they always agree with them.
+        return metrics, charts, newest, unpaid, program_headlines(program, metrics, period)
 
-    metrics, charts, newest, unpaid = page_figures(
-        "program-page", build, program.pk, period, request=request, program=program.pk
+    # ("program-page-2": the entry holds the headlines too, a shape the earlier entries lack.)
+    metrics, charts, newest, unpaid, headlines = page_figures(
+        "program-page-2", build, program.pk, period, request=request, program=program.pk
     )
     if output == "csv":
         return program_csv(program, metrics, period)
     context.update(
         metrics=metrics,
+        headlines=headlines,
         period=period,
         csv_url=csv_query(request),
         last_scan=last_scan(),

@@ -77,6 +77,8 @@ EXTRA_FIGURES = {
 }
 METRIC_KEYS = CONTRACT_FIGURES | EXTRA_FIGURES
 PROGRAM_KEYS = METRIC_KEYS | {"program", "name", "organization", "status"}
+# One program's answer adds the sentences its page opens with (tests/tracker/test_headlines.py).
+PROGRAM_DETAIL_KEYS = PROGRAM_KEYS | {"headlines"}
 ORGANIZATION_KEYS = METRIC_KEYS | {"organization", "name", "programs"}
 SUMMARY_KEYS = METRIC_KEYS | {"programs", "organizations"}
 SERIES_KEYS = {"program", "interval", "suppressed", "suppressed_reason", "points"}
@@ -310,7 +312,8 @@ def assert_everything_hidden(data: dict) -> None:
 def test_program_stats_have_exactly_the_contract_fields_and_types(api, world):
     data = get_json(api, f"{STATS}/programs/open-canvas/")
 
-    assert set(data) == PROGRAM_KEYS
+    assert set(data) == PROGRAM_DETAIL_KEYS
+    assert isinstance(data["headlines"], list) and all(isinstance(s, str) for s in data["headlines"])
     assert list(data)[:4] == ["program", "name", "organization", "status"]
     assert (data["program"], data["name"], data["organization"], data["status"]) == (
         "open-canvas",
@@ -360,7 +363,8 @@ def test_a_row_of_the_program_list_is_the_program_stats(api, world, arithmetic_o
         assert set(row) == PROGRAM_KEYS
         assert list(row)[:4] == ["program", "name", "organization", "status"]
         assert_metric_types(row)
-    assert rows["open-canvas"] == get_json(api, f"{STATS}/programs/open-canvas/")
+    detail = get_json(api, f"{STATS}/programs/open-canvas/")
+    assert rows["open-canvas"] == {name: value for name, value in detail.items() if name != "headlines"}
 
 
 def test_summary_has_the_contract_fields_and_the_pooled_figures(api, world, arithmetic_only):
@@ -461,9 +465,10 @@ def test_a_program_below_the_floor_shows_no_figure_and_no_artist(api, world):
     response = api.get(f"{STATS}/programs/tiny-beta/")
     data = response.json()
 
-    assert set(data) == PROGRAM_KEYS
+    assert set(data) == PROGRAM_DETAIL_KEYS
     assert_metric_types(data)
     assert_everything_hidden(data)
+    assert data["headlines"] == []
     assert (data["program"], data["name"], data["status"]) == ("tiny-beta", "Tiny Beta", "active")
     body = response.content.decode()
     for handle in TINY_HANDLES:
@@ -565,6 +570,16 @@ def test_the_schema_loads_anonymously_and_describes_the_stats(api, world):
         assert set(paths[path]) == {"get"}, path
     program = response.json()["components"]["schemas"]["ProgramStats"]
     assert set(program["properties"]) >= CONTRACT_FIGURES
+    detail = response.json()["components"]["schemas"]["ProgramDetailStats"]
+    assert set(detail["properties"]) == set(program["properties"]) | {"headlines"}
+    assert detail["properties"]["headlines"] == {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": detail["properties"]["headlines"]["description"],
+    }
+    assert "headlines" in detail["required"]
+    ref = paths["/api/v1/stats/programs/{slug}/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert ref == {"$ref": "#/components/schemas/ProgramDetailStats"}
     assert program["properties"]["cash_paid"]["type"] == "string"
     assert program["properties"]["hours"]["type"] == "string"
 
