@@ -268,7 +268,9 @@ def test_unlisted_and_unknown_programs_are_404(client):
 
 def test_a_program_of_four_artists_shows_no_figures_anywhere(client, settings):
     settings.MIN_GROUP_SIZE = 5
-    program = make_program(name="Quiet Four", slug="quiet-four")
+    # A named organization: a factory's "Organization 29" would contain a figure below.
+    organization = factories.OrganizationFactory(name="Quiet Studio", slug="quiet-studio")
+    program = make_program(name="Quiet Four", slug="quiet-four", organization=organization)
     for enrollment in make_testers(program, 4):
         contribution = log_work(enrollment, dt.date(2026, 2, 2), hours="7.25")
         pay(enrollment, [contribution], dt.date(2026, 2, 9), amount="123.45")
