@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracker import views
+from tracker import views, views_replies
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,6 +9,8 @@ urlpatterns = [
     path("programs/<slug:slug>/", views.program_dashboard, name="program"),
     path("organizations/<slug:slug>/", views.organization_dashboard, name="organization"),
     path("programs/<slug:slug>/follow/", views.follow_program, name="follow-program"),
+    path("programs/<slug:slug>/replies/new/", views_replies.reply_new, name="reply-new"),
+    path("programs/<slug:slug>/replies/<int:pk>/edit/", views_replies.reply_edit, name="reply-edit"),
     path("privacy/", views.doc_page, {"name": "privacy"}, name="privacy"),
     path("methodology/", views.doc_page, {"name": "methodology"}, name="methodology"),
 ]
