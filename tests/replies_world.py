@@ -24,13 +24,19 @@ class ReplyWorld:
     artist_flag: Flag
 
 
+MESSAGES = {
+    Flag.Kind.UNDEFINED_TERMS: "The program does not define its terms.",
+    Flag.Kind.MASS_REVOCATION: "Access was revoked for many testers at once.",
+}
+
+
 def open_finding(program: Program, kind=Flag.Kind.UNDEFINED_TERMS, **extra) -> Flag:
     return Flag.objects.create(
         kind=kind,
         severity=Flag.Severity.MEDIUM,
         program=program,
         subject_key=f"program:{program.pk}" if kind == Flag.Kind.UNDEFINED_TERMS else f"x:{program.pk}:{kind}",
-        message=f"{program.name} does not define its terms.",
+        message=MESSAGES.get(kind, f"{program.name}: a finding."),
         raised_at=timezone.now(),
         **extra,
     )
