@@ -216,7 +216,8 @@ def cached(request_key: str, build: Callable[[], object], program: int | None = 
     answer about one program), or recent figures while those are computed (see `figures`).
     Its ETag and version come with it."""
     database = connection.settings_dict["NAME"]
-    raw = f"{database}:{today_key()}:{request_key}"
+    # The day and the privacy settings too: raising MIN_GROUP_SIZE hides at once what it hides.
+    raw = f"{database}:{figures_key()}:{request_key}"
     key = "stats:figures:" + hashlib.sha256(raw.encode()).hexdigest()
     version_of = data_version if program is None else (lambda: program_version(program))
     return figures(key, version_of(), build, request_key, version_of)
@@ -231,7 +232,7 @@ def page_figures(
     When the figures served are older than the data, `request.figures_as_of` says when
     they were computed (the oldest of the page's), for the page to say so."""
     database = connection.settings_dict["NAME"]
-    raw = ":".join([database, today_key(), name, *map(str, key_parts)])
+    raw = ":".join([database, figures_key(), name, *map(str, key_parts)])
     key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
     version_of = data_version if program is None else (lambda: program_version(program))
     if program is None and request is not None:

@@ -40,7 +40,7 @@ def _by_severity(finding: Finding) -> tuple:
     return SEVERITY_ORDER[finding.severity], -finding.day.toordinal(), not finding.program_level, -raised
 
 
-def _new_findings(program_ids: set[int], since: dt.datetime, until: dt.datetime):
+def new_findings(program_ids: set[int], since: dt.datetime, until: dt.datetime):
     """(program-level findings raised in the window, {(program, kind, month): when the newest
     finding about an artist's record in that month was raised}, the shown open aggregates of
     those months), in three queries."""
@@ -57,6 +57,22 @@ def _new_findings(program_ids: set[int], since: dt.datetime, until: dt.datetime)
     open_flags = finding_flags().filter(program__in=program_ids, resolved_at__isnull=True, month__in=months)
     shown = [Finding.from_row(row) for row in monthly_findings(open_flags) if not row["withheld"]]
     return program_level, touched, shown
+
+
+def findings_after(program, after: dt.datetime, found: tuple, *, slugs: dict[str, int], since: dt.datetime):
+    """What `new_findings` found (`found`) that is new on `program` after `after`: its
+    program-level findings raised since, and its shown monthly aggregates a finding raised
+    since touched (with their current counts, never how many of them are new). `slugs` maps
+    the programs' slugs to their ids; `since` is the start of `new_findings`' window."""
+    program_level, touched, shown = found
+    return [
+        finding for finding in program_level if finding.program_slug == program.slug and finding.raised_at > after
+    ] + [
+        finding
+        for finding in shown
+        if slugs.get(finding.program_slug) == program.pk
+        and touched.get((program.pk, finding.kind, finding.month), since) > after
+    ]
 
 
 @transaction.atomic
@@ -80,21 +96,13 @@ def send_digests(*, now: dt.datetime | None = None) -> int:
         return 0
     since = Follow.objects.filter(pk__in=[f.pk for f in follows]).aggregate(since=Min("digest_sent_until"))["since"]
     program_ids = {follow.program_id for follow in follows}
-    program_level, touched, shown = _new_findings(program_ids, since, now)
+    program_level, touched, shown = new_findings(program_ids, since, now)
     slugs = {follow.program.slug: follow.program_id for follow in follows}
 
     by_user = defaultdict(list)
     for follow in follows:
-        findings = [
-            finding
-            for finding in program_level
-            if finding.program_slug == follow.program.slug and finding.raised_at > follow.digest_sent_until
-        ] + [
-            finding
-            for finding in shown
-            if slugs.get(finding.program_slug) == follow.program_id
-            and touched.get((follow.program_id, finding.kind, finding.month), since) > follow.digest_sent_until
-        ]
+        found = program_level, touched, shown
+        findings = findings_after(follow.program, follow.digest_sent_until, found, slugs=slugs, since=since)
         if findings:
             by_user[follow.user].append((follow.program, sorted(findings, key=_by_severity)))
 

@@ -155,6 +155,10 @@ class Follow(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Flags raised after this went into a digest already (or the follow is newer than them).
     digest_sent_until = models.DateTimeField(default=timezone.now)
+    # The user's last visit to the Following page, and what it showed of the program then:
+    # only published values (tracker.following), so a change never reveals a withheld one.
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    seen_figures = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["program__name"]

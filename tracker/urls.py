@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracker import views, views_replies
+from tracker import views, views_following, views_replies
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +11,12 @@ urlpatterns = [
     path("programs/<slug:slug>/follow/", views.follow_program, name="follow-program"),
     path("programs/<slug:slug>/replies/new/", views_replies.reply_new, name="reply-new"),
     path("programs/<slug:slug>/replies/<int:pk>/edit/", views_replies.reply_edit, name="reply-edit"),
+    path(
+        "programs/<slug:slug>/evidence-pack.zip",
+        views_following.evidence_pack_download,
+        name="evidence-pack",
+    ),
+    path("following/", views_following.following, name="following"),
     path("privacy/", views.doc_page, {"name": "privacy"}, name="privacy"),
     path("methodology/", views.doc_page, {"name": "methodology"}, name="methodology"),
 ]

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import DEFAULT_DB_ALIAS
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -396,7 +397,9 @@ def follow_program(request, slug):
             messages.info(request, f"You already follow {program.name}.")
         if not request.user.email:
             messages.warning(request, "Add an email address to your account to receive the digest.")
-    return redirect(f"/flags/?program={program.slug}")
+    # Back to the page the button was on: the feed, the program page or the Following page.
+    back = {"program": reverse("program", args=[program.slug]), "following": reverse("following")}
+    return redirect(back.get(request.POST.get("next"), f"/flags/?program={program.slug}"))
 
 
 # The project's own methodology pages: docs/privacy.md and docs/metrics.md, as HTML.

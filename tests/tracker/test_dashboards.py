@@ -80,7 +80,8 @@ def test_the_dashboard_shows_hand_checked_figures(client, fair_frames):
     assert m.fairness_score == 6
     page = text(response)
     for figure in [
-        "Fairness score 6 / 10",
+        # 6 of 10 is the amber band; 22.86 is at least half of 40.00 but less than all of it.
+        "Fairness score 6 / 10 ▲ Mixed",
         "Contributions 6",
         "Hours given 14 h",
         "Contributions paid for 67%",
@@ -90,7 +91,7 @@ def test_the_dashboard_shows_hand_checked_figures(client, fair_frames):
         "Cash paid 320.00 USD by the day it was paid",
         "Hours not yet due 0 h",
         "Due hours paid for 57% of 14 h due",
-        "Effective hourly rate 22.86 USD/h due work; reference 40.00 USD/h",
+        "Effective hourly rate 22.86 USD/h ▲ Below reference due work; reference 40.00 USD/h",
         "Fair value of the due hours 560.00 USD",
         "Pay gap 240.00 USD fair value − cash paid for due work (320.00 USD)",
         "Median time to payment 10 days",

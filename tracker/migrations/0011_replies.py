@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("pghistory", "0007_auto_20250421_0444"),
         ("programs", "0006_representatives"),
-        ("tracker", "0009_webhook_delivery_plural"),
+        ("tracker", "0010_follow_last_seen"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
