@@ -25,6 +25,7 @@ from tracker.api import (
     SummaryView,
     WebhookSubscriptionViewSet,
 )
+from tracker.api_replies import ReplyViewSet
 
 router = DefaultRouter()
 router.register("programs", ProgramViewSet, basename="program")
@@ -58,6 +59,17 @@ urlpatterns = [
     path("me/export/", ExportView.as_view(), name="api-my-export"),
     path("me/programs/propose/", ProgramProposalView.as_view(), name="api-propose-program"),
     path("evidence/<int:id>/file/", EvidenceFileView.as_view(), name="api-evidence-file"),
+    # The organizations' right of reply (tracker.api_replies), beside the program catalogue.
+    path(
+        "programs/<slug:slug>/replies/",
+        ReplyViewSet.as_view({"get": "list", "post": "create"}),
+        name="api-program-replies",
+    ),
+    path(
+        "programs/<slug:slug>/replies/<int:id>/",
+        ReplyViewSet.as_view({"patch": "partial_update"}),
+        name="api-program-reply",
+    ),
     *router.urls,
     # Last: what nothing above matches. Only paths ending in a slash, so that a missing slash
     # is still redirected to the endpoint it belongs to.

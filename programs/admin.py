@@ -28,6 +28,7 @@ from programs.models import (
     EnrollmentReview,
     Organization,
     Program,
+    Representative,
     VerificationDecision,
 )
 from programs.selectors import REVIEW_ORDER, review_queue
@@ -71,6 +72,18 @@ class ProgramInline(ReadOnlyTabularInline):
     fields = ("name", "status", "opened_on", "currency", "promotion_required")
 
 
+class RepresentativeInline(admin.TabularInline):
+    """The accounts that speak for the organization: each may post public replies to the
+    figures and findings of its programs (the right of reply). Removing one ends that."""
+
+    model = Representative
+    fields = ("user", "created_at", "created_by")
+    readonly_fields = ("created_at", "created_by")
+    raw_id_fields = ("user",)
+    extra = 0
+    verbose_name_plural = "Representatives (may reply publicly for the organization)"
+
+
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "valuation_usd", "website", "is_listed", "program_count")
@@ -78,10 +91,21 @@ class OrganizationAdmin(admin.ModelAdmin):
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    inlines = (ProgramInline,)
+    inlines = (RepresentativeInline, ProgramInline)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(program_count=Count("programs"))
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Representative:
+            for representative in formset.save(commit=False):
+                if representative.pk is None:
+                    representative.created_by = request.user
+                representative.save()
+            for removed in formset.deleted_objects:
+                removed.delete()
+            return
+        super().save_formset(request, form, formset, change)
 
     @admin.display(description="Programs", ordering="program_count")
     def program_count(self, obj):

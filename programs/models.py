@@ -348,3 +348,30 @@ class AccessEvent(models.Model):
         Kind.REINSTATED: Enrollment.Status.ACTIVE,
         Kind.REVOKED: Enrollment.Status.REVOKED,
     }
+
+
+@audit_trail()
+class Representative(models.Model):
+    """A user account that speaks for an organization: staff link it in the admin. A
+    representative may post public replies to the figures and findings of the organization's
+    programs (tracker.services_replies); a reply never changes a figure or an artist's record."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="representing")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="representatives")
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["organization", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"],
+                name="representative_one_per_user_organization",
+                violation_error_message="This account already represents this organization.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} for {self.organization}"

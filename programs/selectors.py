@@ -21,7 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from programs.evidence import is_reviewer
-from programs.models import AccessEvent, Enrollment, EnrollmentEvidence, Organization, Program
+from programs.models import AccessEvent, Enrollment, EnrollmentEvidence, Organization, Program, Representative
 
 
 def reference_rate(program_path: str = "") -> Coalesce:
@@ -121,3 +121,10 @@ def review_queue(*, with_evidence: bool = False) -> QuerySet[Enrollment]:
             Prefetch("evidence", queryset=EnrollmentEvidence.objects.order_by("uploaded_at", "id"))
         )
     return queue
+
+
+def represents(user, organization) -> bool:
+    """Whether a user account speaks for the organization (staff linked it in the admin)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return Representative.objects.filter(user=user, organization=organization).exists()

@@ -5,7 +5,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from config.resilience import enqueue
-from tracker import admin_audit  # noqa: F401  (registers the Audit trail admin)
+from tracker import admin_audit, admin_replies  # noqa: F401  (register the Audit trail and replies admins)
 from tracker.models import Flag, Follow, JobRun, WebhookDelivery, WebhookSubscription
 from tracker.tasks import scan_flags
 

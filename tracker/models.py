@@ -5,6 +5,8 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from pghistory.models import MiddlewareEvents
 
@@ -272,3 +274,81 @@ class ProgramChange(models.Model):
 
     def __str__(self) -> str:
         return f"program {self.program_id} at version {self.version}"
+
+
+REPLY_MAX_LENGTH = 4000
+
+
+@audit_trail()
+class Reply(models.Model):
+    """An organization's public reply to one program's figures, or to one program-level
+    finding (a Flag of a kind in tracker.selectors.PROGRAM_KINDS) about it: its right of reply.
+    Shown beside the figures, never inside them: a reply changes, hides or annotates no figure
+    and no artist's record. Written only by tracker.services_replies; each edit keeps the text
+    it replaced as a ReplyRevision. Staff may hide an abusive reply, with a reason shown in
+    its place."""
+
+    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="replies")
+    finding = models.ForeignKey(
+        Flag,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        help_text="The program-level finding answered; blank for a reply to the program's figures.",
+    )
+    # Never shown publicly: a reply is signed by the organization, not by a person.
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="replies")
+    body = models.TextField(max_length=REPLY_MAX_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now, help_text="When the current text was written.")
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hidden_reason = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name_plural = "replies"
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hidden_at__isnull=True) | ~Q(hidden_reason=""),
+                name="reply_hidden_has_reason",
+                violation_error_message="A hidden reply needs the reason it was hidden.",
+            ),
+            models.CheckConstraint(
+                condition=Q(LessThanOrEqual(Length("body"), REPLY_MAX_LENGTH)) & ~Q(body=""),
+                name="reply_body_length",
+            ),
+            models.CheckConstraint(condition=Q(updated_at__gte=F("created_at")), name="reply_updated_after_created"),
+        ]
+        indexes = [models.Index(fields=["program", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Reply {self.pk} on {self.program}"
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def edited(self) -> bool:
+        return self.updated_at > self.created_at
+
+
+class ReplyRevision(models.Model):
+    """A text a reply had before an edit, with when it was written and when it was replaced:
+    the reply's public history. Who edited is not kept here (the audit trail has it for staff)."""
+
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField(max_length=REPLY_MAX_LENGTH)
+    written_at = models.DateTimeField()
+    replaced_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-written_at", "-id"]
+        indexes = [models.Index(fields=["reply", "written_at"])]
+
+    def __str__(self) -> str:
+        return f"Text of reply {self.reply_id} written {self.written_at:%Y-%m-%d %H:%M}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracker import views, views_following
+from tracker import views, views_following, views_replies
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,6 +9,8 @@ urlpatterns = [
     path("programs/<slug:slug>/", views.program_dashboard, name="program"),
     path("organizations/<slug:slug>/", views.organization_dashboard, name="organization"),
     path("programs/<slug:slug>/follow/", views.follow_program, name="follow-program"),
+    path("programs/<slug:slug>/replies/new/", views_replies.reply_new, name="reply-new"),
+    path("programs/<slug:slug>/replies/<int:pk>/edit/", views_replies.reply_edit, name="reply-edit"),
     path(
         "programs/<slug:slug>/evidence-pack.zip",
         views_following.evidence_pack_download,

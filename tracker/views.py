@@ -40,6 +40,7 @@ from tracker.selectors import (
 )
 from tracker.series import latency_distribution, time_series
 from tracker.unpaid_work import COUNTED_ONCE, unpaid_work
+from tracker.views_replies import reply_context
 
 FLAGS_PER_PAGE = 50
 NEWEST_FLAGS_SHOWN = 5
@@ -294,6 +295,8 @@ def program_dashboard(request, slug):
         context["flag_counts"] = [(kind, Flag.Kind(kind).label, n) for kind, n in metrics.open_flags.items()]
         context["newest_flags"], context["unpaid_work"] = newest, unpaid
         context["counted_once"] = COUNTED_ONCE
+    # The organization's replies, in their own section after the figures (never inside them).
+    context.update(reply_context(request, program))
     return render(request, "tracker/program.html", context)
 
 

@@ -35,11 +35,13 @@ from schemathesis.specs.openapi.checks import (
 from artists.api import AuthRateThrottle
 from artists.services import record_decision
 from feedback.services import record_compensation
+from programs.models import Representative
 from programs.services import revoke_access
 from tests import factories
 from tracker import webhooks
-from tracker.models import Flag, WebhookDelivery, WebhookSubscription
+from tracker.models import Flag, Reply, WebhookDelivery, WebhookSubscription
 from tracker.services import run_scan
+from tracker.services_replies import post_reply
 
 pytestmark = [pytest.mark.schemathesis, pytest.mark.django_db]
 
@@ -122,6 +124,10 @@ def world(db, settings, monkeypatch):
         owner=artist.user, url="https://hooks.example.org/flags", secret="s" * 32
     )
     WebhookDelivery.objects.create(subscription=subscription, flag=Flag.objects.filter(program=listed).first())
+    # The artist's account also speaks for the listed program's organization, so the generated
+    # replies (POST/PATCH /programs/{slug}/replies/) reach the service behind them.
+    Representative.objects.create(user=artist.user, organization=organization)
+    post_reply(program=listed, author=artist.user, body="Our reply to the figures.")
     staff = factories.UserFactory(username="staffer", is_staff=True)
     return SimpleNamespace(
         ids=record_ids(artist),
@@ -146,6 +152,7 @@ def record_ids(artist) -> dict[str, list[int]]:
         ),
         "/webhooks/": list(artist.user.webhooks.values_list("pk", flat=True)),
         "/flags/": list(Flag.objects.values_list("pk", flat=True)),
+        "/programs/": list(Reply.objects.values_list("pk", flat=True)),
     }
 
 
@@ -183,6 +190,7 @@ def plausible_values(world) -> dict:
         "hours_spent": st.decimals(min_value="0.25", max_value="24", places=2).map(str),
         "amount": st.decimals(min_value="0", max_value="500", places=2).map(str),
         "password": st.just("an-unusual-passphrase-2026"),
+        "finding": st.sampled_from(world.ids["/flags/"]),
         **dict.fromkeys(["occurred_on", "paid_on", "granted_on", "opened_on"], days),
         **dict.fromkeys(["occurred_at", "submitted_at", "decided_at"], moments),
     }
