@@ -11,7 +11,6 @@ cairo library).
 
 import datetime as dt
 import functools
-import html
 import xml.etree.ElementTree as ET
 
 from tracker.charts import stylesheet
@@ -30,7 +29,7 @@ PNG_SCALE = 2
 
 @functools.cache
 def _rules() -> str:
-    return html.unescape(stylesheet())
+    return stylesheet()
 
 
 def source_line(site: str, path: str) -> str:

@@ -10,6 +10,7 @@ a table of the same figures for screen readers and for reading exact values.
 """
 
 import datetime as dt
+import html
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -80,7 +81,9 @@ def stylesheet() -> str:
         chart.add(f"series {index}", [1])
     svg = chart.render(is_unicode=True)
     chart_id = re.search(r'id="(chart-[^"]+)"', svg).group(1)
-    rules = "".join(re.findall(r"<style[^>]*>(.*?)</style>", svg, re.S)).replace(f"#{chart_id}", "svg.pygal-chart")
+    # The rules as the SVG holds them are XML text: `>` (a child selector) is written `&gt;`.
+    rules = html.unescape("".join(re.findall(r"<style[^>]*>(.*?)</style>", svg, re.S)))
+    rules = rules.replace(f"#{chart_id}", "svg.pygal-chart")
     rules = "\n".join(line.strip() for line in rules.replace("}", "}\n").splitlines() if line.strip())
     return f"{STYLESHEET_HEADER}{rules}\nsvg.pygal-chart .tooltip{{opacity:0}}\n"
 
@@ -338,7 +341,7 @@ OWED_PROGRAMS_SHOWN = 15
 def _owed_label(name: str, metrics: Metrics) -> str:
     if metrics.owed is None or metrics.currency is None:
         return f"{name} (owed: hidden)"
-    return f"{name} (owed: {metrics.currency} {_number(metrics.owed)})"
+    return f"{name} (owed: {metrics.currency} {metrics.owed:,.2f})"
 
 
 def owed_panel(figures: list[tuple[str, Metrics]]) -> Panel:
@@ -356,11 +359,12 @@ def owed_panel(figures: list[tuple[str, Metrics]]) -> Panel:
     chart = _chart(
         pygal.HorizontalBar,
         title=OWED_TITLE,
-        x_title="Hours unpaid past the payment terms",
+        x_title="Hours unpaid (past the payment terms)",
         y_title="",
         show_legend=False,
     )
-    chart.height = max(400, 120 + 44 * len(shown))
+    # Wide: the labels (a program's name and what it owes) take half of it.
+    chart.width, chart.height = 1000, max(400, 160 + 44 * len(shown))
     chart.x_labels = [_owed_label(name, m) for name, m in reversed(shown)]
     chart.add("Hours unpaid", [_float(m.owed_hours) for _, m in reversed(shown)])
     more = f" The {len(shown)} with the most hours unpaid are shown." if len(published) > len(shown) else ""
@@ -372,8 +376,7 @@ def owed_panel(figures: list[tuple[str, Metrics]]) -> Panel:
         note=_left_out_note(left_out),
         columns=("Program", "Owed", "Hours unpaid"),
         rows=[
-            (name, "" if m.owed is None else f"{m.currency} {_number(m.owed)}", _number(m.owed_hours))
-            for name, m in shown
+            (name, "" if m.owed is None else f"{m.currency} {m.owed:,.2f}", _number(m.owed_hours)) for name, m in shown
         ],
     )
 

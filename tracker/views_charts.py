@@ -7,7 +7,7 @@ on the page (tracker.charts). The charts are cached with the figures (tracker.ca
 page_figures), with when they were computed: that is the as-of time inside each file.
 """
 
-from csp.decorators import csp_update
+from csp.decorators import csp_replace
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -25,7 +25,7 @@ from tracker.program_figures import program_figure, program_figures
 from tracker.series import latency_distribution, time_series
 
 CONTENT_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
-# An embed page may be framed by any site: the one widening of frame-ancestors 'none'.
+# An embed page may be framed by any site: the one page where frame-ancestors is not 'none'.
 EMBEDDABLE = {"frame-ancestors": ["*"]}
 
 
@@ -106,7 +106,7 @@ def program_chart_file(request, slug, name, extension):
 
 @reads_from_replica
 @xframe_options_exempt
-@csp_update(EMBEDDABLE)
+@csp_replace(EMBEDDABLE)
 def program_chart_embed(request, slug, name):
     found = _program_chart(request, slug, name)
     if isinstance(found, HttpResponse):
