@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracker import views, views_following, views_replies
+from tracker import views, views_charts, views_following, views_replies
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,6 +16,21 @@ urlpatterns = [
         views_following.evidence_pack_download,
         name="evidence-pack",
     ),
+    path(
+        "programs/<slug:slug>/charts/<slug:name>.svg",
+        views_charts.program_chart_file,
+        {"extension": "svg"},
+        name="chart-svg",
+    ),
+    path(
+        "programs/<slug:slug>/charts/<slug:name>.png",
+        views_charts.program_chart_file,
+        {"extension": "png"},
+        name="chart-png",
+    ),
+    path("programs/<slug:slug>/charts/<slug:name>/embed/", views_charts.program_chart_embed, name="chart-embed"),
+    path("charts/owed.svg", views_charts.landing_chart_file, {"extension": "svg"}, name="landing-chart-svg"),
+    path("charts/owed.png", views_charts.landing_chart_file, {"extension": "png"}, name="landing-chart-png"),
     path("following/", views_following.following, name="following"),
     path("privacy/", views.doc_page, {"name": "privacy"}, name="privacy"),
     path("methodology/", views.doc_page, {"name": "methodology"}, name="methodology"),

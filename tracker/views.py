@@ -40,6 +40,7 @@ from tracker.selectors import (
 )
 from tracker.series import latency_distribution, time_series
 from tracker.unpaid_work import COUNTED_ONCE, unpaid_work
+from tracker.views_charts import landing_panel
 from tracker.views_replies import reply_context
 
 FLAGS_PER_PAGE = 50
@@ -195,6 +196,7 @@ def home(request):
         "program_count": len(programs),
         "organization_count": len({program.organization_id for program in programs}),
         "last_scan": last_scan(),
+        "landing_chart": landing_panel(request)[0],
     }
     if rows is None:
         return render(request, "tracker/home.html", context, status=400)
