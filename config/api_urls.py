@@ -25,6 +25,7 @@ from tracker.api import (
     SummaryView,
     WebhookSubscriptionViewSet,
 )
+from tracker.api_snapshots import SnapshotDetailView, SnapshotListView
 
 router = DefaultRouter()
 router.register("programs", ProgramViewSet, basename="program")
@@ -47,6 +48,12 @@ urlpatterns = [
         "stats/programs/<slug:slug>/timeseries/",
         ProgramTimeSeriesView.as_view(),
         name="api-stats-program-timeseries",
+    ),
+    path("stats/programs/<slug:slug>/snapshots/", SnapshotListView.as_view(), name="api-stats-program-snapshots"),
+    path(
+        "stats/programs/<slug:slug>/snapshots/<slug:id>/",
+        SnapshotDetailView.as_view(),
+        name="api-stats-program-snapshot",
     ),
     path("stats/organizations/<slug:slug>/", OrganizationStatsView.as_view(), name="api-stats-organization"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
