@@ -70,7 +70,7 @@ def test_a_snapshot_holds_what_the_page_shows(studio):
         f"data as of {snapshot.data_as_of:%Y-%m-%d %H:%M} UTC, methodology version {METHODOLOGY_VERSION}. "
         f"http://testserver/programs/{SLUG}/snapshots/{snapshot.public_id}/"
     )
-    assert f'<textarea id="citation-text" readonly rows="3">{citation}</textarea>' in shown
+    assert f'<textarea id="citation-text" readonly rows="4">{citation}</textarea>' in shown
 
 
 def test_a_snapshot_of_a_period_is_of_that_period(studio):
