@@ -248,17 +248,10 @@ def organization_dashboard(request, slug):
     return render(request, "tracker/organization.html", context)
 
 
-@reads_from_replica
-def program_dashboard(request, slug):
-    program = get_object_or_404(listed_programs(), slug=slug)
-    output = _format(request)
-    if output is None:
-        return bad_format()
-    form = PeriodForm(request.GET)
-    context = {"program": program, "form": form, "metrics": None}
-    if not form.is_valid():
-        return render(request, "tracker/program.html", context, status=400)
-    period = form.cell
+def program_page_figures(program, period, request):
+    """What a program's page shows for a period: (metrics, charts, newest findings, unpaid
+    work, headlines), from the cache (tracker.cache.page_figures). "Cite this" freezes
+    exactly these (tracker.snapshots)."""
 
     def build():
         # The program's figures, charts and findings, computed together so that they always
@@ -279,9 +272,21 @@ def program_dashboard(request, slug):
         return metrics, charts, newest, unpaid, program_headlines(program, metrics, period)
 
     # ("program-page-2": the entry holds the headlines too, a shape the earlier entries lack.)
-    metrics, charts, newest, unpaid, headlines = page_figures(
-        "program-page-2", build, program.pk, period, request=request, program=program.pk
-    )
+    return page_figures("program-page-2", build, program.pk, period, request=request, program=program.pk)
+
+
+@reads_from_replica
+def program_dashboard(request, slug):
+    program = get_object_or_404(listed_programs(), slug=slug)
+    output = _format(request)
+    if output is None:
+        return bad_format()
+    form = PeriodForm(request.GET)
+    context = {"program": program, "form": form, "metrics": None}
+    if not form.is_valid():
+        return render(request, "tracker/program.html", context, status=400)
+    period = form.cell
+    metrics, charts, newest, unpaid, headlines = program_page_figures(program, period, request)
     if output == "csv":
         return program_csv(program, metrics, period)
     context.update(
