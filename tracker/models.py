@@ -354,6 +354,8 @@ class ReplyRevision(models.Model):
 
     def __str__(self) -> str:
         return f"Text of reply {self.reply_id} written {self.written_at:%Y-%m-%d %H:%M}"
+
+
 # Lower case letters and digits without the ones misread in print (0/o, 1/l/i).
 SNAPSHOT_ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
