@@ -26,6 +26,7 @@ from tracker.api import (
     WebhookSubscriptionViewSet,
 )
 from tracker.api_replies import ReplyViewSet
+from tracker.api_snapshots import SnapshotDetailView, SnapshotListView
 
 router = DefaultRouter()
 router.register("programs", ProgramViewSet, basename="program")
@@ -48,6 +49,12 @@ urlpatterns = [
         "stats/programs/<slug:slug>/timeseries/",
         ProgramTimeSeriesView.as_view(),
         name="api-stats-program-timeseries",
+    ),
+    path("stats/programs/<slug:slug>/snapshots/", SnapshotListView.as_view(), name="api-stats-program-snapshots"),
+    path(
+        "stats/programs/<slug:slug>/snapshots/<slug:id>/",
+        SnapshotDetailView.as_view(),
+        name="api-stats-program-snapshot",
     ),
     path("stats/organizations/<slug:slug>/", OrganizationStatsView.as_view(), name="api-stats-organization"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from config.resilience import enqueue
 from tracker import admin_audit, admin_replies  # noqa: F401  (register the Audit trail and replies admins)
-from tracker.models import Flag, Follow, JobRun, WebhookDelivery, WebhookSubscription
+from tracker.models import Flag, Follow, JobRun, Snapshot, WebhookDelivery, WebhookSubscription
 from tracker.tasks import scan_flags
 
 
@@ -137,3 +137,16 @@ class WebhookDeliveryAdmin(ViewOnlyAdmin):
             status=WebhookDelivery.Status.PENDING, next_attempt_at=timezone.now()
         )
         messages.success(request, f"{count} deliveries will be retried within a minute.")
+
+
+@admin.register(Snapshot)
+class SnapshotAdmin(ViewOnlyAdmin):
+    """'Cite this' snapshots: never edited; staff may delete one (docs/privacy.md)."""
+
+    list_display = ("public_id", "program", "period_label", "data_as_of", "methodology_version", "created_at")
+    list_filter = ("program",)
+    search_fields = ("public_id", "program__name")
+    list_select_related = ("program",)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff

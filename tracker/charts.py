@@ -10,6 +10,7 @@ a table of the same figures for screen readers and for reading exact values.
 """
 
 import datetime as dt
+import html
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -80,7 +81,9 @@ def stylesheet() -> str:
         chart.add(f"series {index}", [1])
     svg = chart.render(is_unicode=True)
     chart_id = re.search(r'id="(chart-[^"]+)"', svg).group(1)
-    rules = "".join(re.findall(r"<style[^>]*>(.*?)</style>", svg, re.S)).replace(f"#{chart_id}", "svg.pygal-chart")
+    # The rules as the SVG holds them are XML text: `>` (a child selector) is written `&gt;`.
+    rules = html.unescape("".join(re.findall(r"<style[^>]*>(.*?)</style>", svg, re.S)))
+    rules = rules.replace(f"#{chart_id}", "svg.pygal-chart")
     rules = "\n".join(line.strip() for line in rules.replace("}", "}\n").splitlines() if line.strip())
     return f"{STYLESHEET_HEADER}{rules}\nsvg.pygal-chart .tooltip{{opacity:0}}\n"
 
@@ -327,3 +330,62 @@ def program_charts(
         latency_panel(latency, metrics),
         revocations_panel(months),
     ]
+
+
+# -- the landing page's chart ------------------------------------------------------------
+
+OWED_TITLE = "Owed and hours unpaid, by program"
+OWED_PROGRAMS_SHOWN = 15
+
+
+def _owed_label(name: str, metrics: Metrics) -> str:
+    if metrics.owed is None or metrics.currency is None:
+        return f"{name} (owed: hidden)"
+    return f"{name} (owed: {metrics.currency} {metrics.owed:,.2f})"
+
+
+def owed_panel(figures: list[tuple[str, Metrics]]) -> Panel:
+    """Hours of work past each program's payment terms with no cash paid for it, one bar per
+    program, the amount owed in its label (in the program's own currency: amounts in
+    different currencies share no axis). A program whose figures are withheld is left out
+    altogether (the note says how many); a figure withheld within a published program is a gap."""
+    published = [(name, m) for name, m in figures if not m.suppressed]
+    left_out = len(figures) - len(published)
+    if not published:
+        empty = "No program's figures are published yet." if figures else "No programs are listed yet."
+        return Panel("owed", OWED_TITLE, empty=empty, note=_left_out_note(left_out))
+    published.sort(key=lambda item: (-(item[1].owed_hours or 0), item[0].casefold()))
+    shown = published[:OWED_PROGRAMS_SHOWN]
+    chart = _chart(
+        pygal.HorizontalBar,
+        title=OWED_TITLE,
+        x_title="Hours unpaid (past the payment terms)",
+        y_title="",
+        show_legend=False,
+    )
+    # Wide: the labels (a program's name and what it owes) take half of it.
+    chart.width, chart.height = 1000, max(400, 160 + 44 * len(shown))
+    chart.x_labels = [_owed_label(name, m) for name, m in reversed(shown)]
+    chart.add("Hours unpaid", [_float(m.owed_hours) for _, m in reversed(shown)])
+    more = f" The {len(shown)} with the most hours unpaid are shown." if len(published) > len(shown) else ""
+    return Panel(
+        "owed",
+        OWED_TITLE,
+        svg=chart.render(is_unicode=True),
+        summary=f"{len(published)} programs with published figures.{more}",
+        note=_left_out_note(left_out),
+        columns=("Program", "Owed", "Hours unpaid"),
+        rows=[
+            (name, "" if m.owed is None else f"{m.currency} {m.owed:,.2f}", _number(m.owed_hours)) for name, m in shown
+        ],
+    )
+
+
+def _left_out_note(left_out: int) -> str:
+    if not left_out:
+        return ""
+    programs = "program is" if left_out == 1 else "programs are"
+    return (
+        f"{left_out} {programs} left out: fewer than {settings.MIN_GROUP_SIZE} verified artists are behind "
+        "their figures, so they are withheld."
+    )

@@ -6,7 +6,9 @@ withhold: the program's CSV is the page's ?format=csv (tracker.exports, through 
 rules and config/csv_safe.py), the findings are the flag feed's rows of the program
 (tracker.feed: program-level findings one by one, the rest as monthly aggregates, withheld
 below the floor), the charts are the page's SVGs (none when its figures are hidden), the
-methodology is docs/metrics.md and docs/privacy.md as the app serves them.
+methodology is docs/metrics.md and docs/privacy.md as the app serves them, the headlines are
+the page's own (the same cache entry), the replies are the organization's as the page shows
+them.
 """
 
 import datetime as dt
@@ -26,6 +28,7 @@ from tracker.metrics import Metrics
 from tracker.periods import Period
 from tracker.privacy import METHODOLOGY_VERSION
 from tracker.selectors import FINDING_STATES, finding_flags
+from tracker.selectors_replies import program_replies
 from tracker.views import DOC_PAGES
 
 FINDING_FIELDS = [
@@ -140,14 +143,54 @@ def readme(
     return "\n".join(lines).encode("utf-8")
 
 
+REPLY_FIELDS = ["posted_at", "text_written_at", "answers", "finding_kind", "finding_message", "state", "text"]
+
+
+def headlines_text(headlines: list[str]) -> bytes:
+    """The page's headline sentences, one per line (none when its figures are hidden)."""
+    return "".join(f"{line}\n" for line in headlines).encode("utf-8")
+
+
+def replies_csv(program: Program) -> bytes:
+    """The organization's replies as the page shows them: a hidden reply by its stub and the
+    staff's reason, never its text; never who wrote or hid one (tracker.selectors_replies)."""
+    buffer = io.StringIO()
+    writer = csv_safe.writer(buffer)
+    writer.writerow(REPLY_FIELDS)
+    for reply in program_replies(program):
+        finding = reply.finding
+        hidden = reply.hidden_at is not None
+        writer.writerow(
+            [
+                cell(reply.created_at),
+                cell(reply.updated_at),
+                "finding" if finding else "figures",
+                finding.kind if finding else "",
+                finding.message if finding else "",
+                "hidden by staff" if hidden else "shown",
+                f"Hidden by staff: {reply.hidden_reason}" if hidden else reply.body,
+            ]
+        )
+    return buffer.getvalue().encode("utf-8")
+
+
 def evidence_pack(
-    program: Program, period: Period, metrics: Metrics, charts: list[Panel], *, now, computed_at=None
+    program: Program,
+    period: Period,
+    metrics: Metrics,
+    charts: list[Panel],
+    *,
+    now,
+    computed_at=None,
+    headlines: list[str] = (),
 ) -> bytes:
-    """The zip's bytes: README.txt, the program's CSV, its findings CSV, each chart drawn as
-    SVG, methodology.md, then the optional parts."""
+    """The zip's bytes: README.txt, the program's CSV, its headlines, its findings CSV, the
+    organization's replies, each chart drawn as SVG, methodology.md, then the optional parts."""
     files = [
         (f"program-{program.slug}.csv", program_csv(program, metrics, period).content),
+        *([("headlines.txt", headlines_text(list(headlines)))] if headlines else []),
         (f"findings-{program.slug}.csv", findings_csv(program)),
+        (f"replies-{program.slug}.csv", replies_csv(program)),
         *((f"charts/{panel.slug}.svg", panel.svg.encode("utf-8")) for panel in charts if panel.svg),
         ("methodology.md", methodology()),
         *optional_parts(program, period),

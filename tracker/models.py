@@ -1,6 +1,8 @@
 """What the tracker concludes: flags raised by the scan jobs, a record of each run, and
 who hears about new flags (followers by email digest, API clients by webhook)."""
 
+import secrets
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -354,3 +356,57 @@ class ReplyRevision(models.Model):
 
     def __str__(self) -> str:
         return f"Text of reply {self.reply_id} written {self.written_at:%Y-%m-%d %H:%M}"
+
+
+# Lower case letters and digits without the ones misread in print (0/o, 1/l/i).
+SNAPSHOT_ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def snapshot_public_id() -> str:
+    """A snapshot's public id: 14 characters from a 31-letter alphabet (about 69 bits),
+    random, so that one snapshot's id tells nothing about another's."""
+    return "".join(secrets.choice(SNAPSHOT_ID_ALPHABET) for _ in range(14))
+
+
+class SnapshotChangeRefused(Exception):
+    """A snapshot is never changed once taken."""
+
+
+class Snapshot(models.Model):
+    """'Cite this': a program's published figures, headlines and charts for a period, frozen
+    as they were served (tracker.snapshots). Never updated: `save()` refuses to, and a
+    database trigger refuses any UPDATE however it is made (migration 0011). Staff may
+    delete one in the admin."""
+
+    public_id = models.CharField(max_length=20, unique=True, default=snapshot_public_id, editable=False)
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="snapshots")
+    # The period's label as the pages' forms read it: "all", "2026", "2026-Q1", "2026-03".
+    period = models.CharField(max_length=16)
+    period_label = models.CharField(max_length=40)
+    created_at = models.DateTimeField(default=timezone.now)
+    # When the figures were computed from the records (a page may serve figures computed a
+    # little before the latest write while new ones are computed: their time, not now).
+    data_as_of = models.DateTimeField()
+    methodology_version = models.CharField(max_length=16)
+    # The program's stats answer for the period, exactly as served (GET /api/v1/stats/programs/{slug}/).
+    figures = models.JSONField()
+    # The charts shown on the page: each panel's title, SVG, summary, note and table.
+    charts = models.JSONField(default=list)
+    # A digest of the program, period, methodology, figures and charts: a second "Cite this"
+    # of the same figures returns the snapshot already taken.
+    content_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "period", "content_hash"], name="snapshot_one_per_content"),
+        ]
+
+    def __str__(self):
+        return f"{self.program} · {self.period_label} · {self.public_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise SnapshotChangeRefused("A snapshot is never changed once taken.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)

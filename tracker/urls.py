@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tracker import views, views_following, views_replies
+from tracker import views, views_charts, views_following, views_replies, views_snapshots
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,6 +16,24 @@ urlpatterns = [
         views_following.evidence_pack_download,
         name="evidence-pack",
     ),
+    path(
+        "programs/<slug:slug>/charts/<slug:name>.svg",
+        views_charts.program_chart_file,
+        {"extension": "svg"},
+        name="chart-svg",
+    ),
+    path(
+        "programs/<slug:slug>/charts/<slug:name>.png",
+        views_charts.program_chart_file,
+        {"extension": "png"},
+        name="chart-png",
+    ),
+    path("programs/<slug:slug>/charts/<slug:name>/embed/", views_charts.program_chart_embed, name="chart-embed"),
+    path("charts/owed.svg", views_charts.landing_chart_file, {"extension": "svg"}, name="landing-chart-svg"),
+    path("charts/owed.png", views_charts.landing_chart_file, {"extension": "png"}, name="landing-chart-png"),
+    path("programs/<slug:slug>/snapshots/", views_snapshots.snapshot_list, name="snapshots"),
+    path("programs/<slug:slug>/snapshots/take/", views_snapshots.take, name="snapshot-take"),
+    path("programs/<slug:slug>/snapshots/<slug:public_id>/", views_snapshots.detail, name="snapshot"),
     path("following/", views_following.following, name="following"),
     path("privacy/", views.doc_page, {"name": "privacy"}, name="privacy"),
     path("methodology/", views.doc_page, {"name": "methodology"}, name="methodology"),

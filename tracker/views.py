@@ -40,6 +40,7 @@ from tracker.selectors import (
 )
 from tracker.series import latency_distribution, time_series
 from tracker.unpaid_work import COUNTED_ONCE, unpaid_work
+from tracker.views_charts import landing_panel
 from tracker.views_replies import reply_context
 
 FLAGS_PER_PAGE = 50
@@ -197,6 +198,7 @@ def home(request):
         "program_count": len(programs),
         "organization_count": len({program.organization_id for program in programs}),
         "last_scan": last_scan(),
+        "landing_chart": landing_panel(request)[0],
     }
     if rows is None:
         return render(request, "tracker/home.html", context, status=400)
@@ -248,17 +250,10 @@ def organization_dashboard(request, slug):
     return render(request, "tracker/organization.html", context)
 
 
-@reads_from_replica
-def program_dashboard(request, slug):
-    program = get_object_or_404(listed_programs(), slug=slug)
-    output = _format(request)
-    if output is None:
-        return bad_format()
-    form = PeriodForm(request.GET)
-    context = {"program": program, "form": form, "metrics": None}
-    if not form.is_valid():
-        return render(request, "tracker/program.html", context, status=400)
-    period = form.cell
+def program_page_figures(program, period, request):
+    """What a program's page shows for a period: (metrics, charts, newest findings, unpaid
+    work, headlines), from the cache (tracker.cache.page_figures). "Cite this" freezes
+    exactly these (tracker.snapshots)."""
 
     def build():
         # The program's figures, charts and findings, computed together so that they always
@@ -279,9 +274,21 @@ def program_dashboard(request, slug):
         return metrics, charts, newest, unpaid, program_headlines(program, metrics, period)
 
     # ("program-page-2": the entry holds the headlines too, a shape the earlier entries lack.)
-    metrics, charts, newest, unpaid, headlines = page_figures(
-        "program-page-2", build, program.pk, period, request=request, program=program.pk
-    )
+    return page_figures("program-page-2", build, program.pk, period, request=request, program=program.pk)
+
+
+@reads_from_replica
+def program_dashboard(request, slug):
+    program = get_object_or_404(listed_programs(), slug=slug)
+    output = _format(request)
+    if output is None:
+        return bad_format()
+    form = PeriodForm(request.GET)
+    context = {"program": program, "form": form, "metrics": None}
+    if not form.is_valid():
+        return render(request, "tracker/program.html", context, status=400)
+    period = form.cell
+    metrics, charts, newest, unpaid, headlines = program_page_figures(program, period, request)
     if output == "csv":
         return program_csv(program, metrics, period)
     context.update(

@@ -11,14 +11,11 @@ from django.utils.text import slugify
 from config.pages import paginate
 from config.routers import reads_from_replica
 from programs.selectors import listed_programs
-from tracker.cache import page_figures
-from tracker.charts import program_charts
 from tracker.evidence import evidence_pack
 from tracker.following import HEADLINES, followed_programs, record_visit
 from tracker.forms import PeriodForm
 from tracker.models import Follow
-from tracker.program_figures import program_figure
-from tracker.series import latency_distribution, time_series
+from tracker.views import program_page_figures
 
 FOLLOWS_PER_PAGE = 50
 
@@ -60,18 +57,12 @@ def evidence_pack_download(request, slug):
         return HttpResponseBadRequest(f"This period cannot be used: {errors}", content_type="text/plain")
     period = form.cell
 
-    def build():
-        metrics = program_figure(program, period=period)
-        if metrics.suppressed:
-            return metrics, []
-        charts = program_charts(
-            metrics, time_series(program, period=period), latency_distribution(program, period=period)
-        )
-        return metrics, charts
-
-    metrics, charts = page_figures("evidence-pack", build, program.pk, period, request=request, program=program.pk)
+    # The program page's own figures, charts and headlines, from the same cache entry.
+    metrics, charts, _, _, headlines = program_page_figures(program, period, request)
     computed_at = getattr(request, "figures_as_of", None)
-    content = evidence_pack(program, period, metrics, charts, now=timezone.now(), computed_at=computed_at)
+    content = evidence_pack(
+        program, period, metrics, charts or [], now=timezone.now(), computed_at=computed_at, headlines=headlines
+    )
     name = f"evidence-pack-{program.slug}" + (f"-{slugify(period.label)}" if period.bounded else "")
     response = HttpResponse(content, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{name}.zip"'

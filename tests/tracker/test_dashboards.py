@@ -338,8 +338,9 @@ def test_the_dashboard_queries_do_not_grow_with_the_contributions(
 
     # The figures (9), who is behind them for the privacy rules (6), what pools of programs
     # need of them (4: tracker.pooled), the versions, the series and the page, its findings
-    # and unpaid work counted once, and the audit trail's context.
-    with django_assert_max_num_queries(38):
+    # and unpaid work counted once, the audit trail's context, and the organization's
+    # replies beside the figures.
+    with django_assert_max_num_queries(39):
         response = client.get("/programs/busy/")
 
     assert response.context["metrics"].contributions == contributions

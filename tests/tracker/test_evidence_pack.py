@@ -136,3 +136,30 @@ def test_the_program_page_links_to_the_pack(client, world):
     page = client.get("/programs/packed/", {"period": "2026-03"}).content.decode()
 
     assert 'href="/programs/packed/evidence-pack.zip?period=2026-03" download>Download the evidence pack' in page
+
+
+def test_the_pack_holds_the_pages_headlines_and_the_organizations_replies(client, world, django_user_model):
+    from programs.models import Representative
+    from tracker.services_replies import hide_reply, post_reply
+
+    speaker = django_user_model.objects.create_user("packed-speaker", password="a long enough password 1")
+    staff = django_user_model.objects.create_user("packed-staff", password="a long enough password 1", is_staff=True)
+    Representative.objects.create(user=speaker, organization=world.organization)
+    post_reply(program=world, author=speaker, body="We pay every tester within 30 days.")
+    rude = post_reply(program=world, author=speaker, body="Something abusive")
+    hide_reply(reply=rude, staff=staff, reason="Abusive language")
+    page = client.get("/programs/packed/")
+
+    zipped = pack(client, "packed")
+
+    headlines = zipped.read("headlines.txt").decode().splitlines()
+    assert headlines == page.context["headlines"]
+    assert headlines  # the program's figures are published
+    replies = list(csv.DictReader(io.StringIO(zipped.read("replies-packed.csv").decode())))
+    assert [(r["answers"], r["state"], r["text"]) for r in replies] == [
+        ("figures", "shown", "We pay every tester within 30 days."),
+        ("figures", "hidden by staff", "Hidden by staff: Abusive language"),
+    ]
+    everything = b"".join(zipped.read(name) for name in zipped.namelist())
+    assert b"Something abusive" not in everything
+    assert b"packed-speaker" not in everything and b"packed-staff" not in everything
