@@ -145,3 +145,22 @@ def test_each_program_is_judged_on_its_own_records():
 
     assert scan(KIND, NOW) == (1, 0)
     assert Flag.objects.get(kind=KIND).program == perks_only
+
+
+def test_the_finding_is_public_as_it_is_at_the_flags_api(client):
+    # A program-level finding: the public finds it by id, with its message and details.
+    program = make_program(slug="perks-public")
+    testers = make_testers(program, 3)
+    for tester in testers:
+        credits(tester)
+    log_work(testers[0], on("2026-03-02"))
+    scan(KIND, NOW)
+    flag = Flag.objects.get(kind=KIND)
+
+    response = client.get(f"/api/v1/flags/{flag.pk}/")
+
+    assert response.status_code == 200
+    data = response.json()
+    assert (data["scope"], data["kind"], data["program"]) == ("program", KIND, "perks-public")
+    assert data["message"] == flag.message
+    assert data["details"] == {"perks_share": None, "owed_hours": None}

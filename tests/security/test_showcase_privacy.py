@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from artists.models import ApprovalDecision
 from artists.services import record_decision
+from tests import factories
 from tests.jobs.helpers import at, make_program, make_testers, submit
 from tracker.privacy import SINGLE_TOP_REASON
 
@@ -31,10 +32,10 @@ def api(settings):
     return APIClient()
 
 
-def build(slug: str, showcased: list[int], unshowcased: int = 0):
+def build(slug: str, showcased: list[int], unshowcased: int = 0, **fields):
     """A program whose i-th tester has showcased[i] showcased works, and `unshowcased` more
     testers with one work approved only (submitters, not showcased)."""
-    program = make_program(slug=slug)
+    program = make_program(slug=slug, **fields)
     testers = make_testers(program, len(showcased) + unshowcased)
     for tester, works in zip(testers, showcased + [0] * unshowcased, strict=True):
         for _ in range(works or 1):
@@ -121,3 +122,18 @@ def test_two_artists_holding_nearly_every_showcase_are_not_published(api):
     assert data["showcased_artists"] == 11
     assert data["showcase_top_tenth_share"] is None
     assert "two artists account for more than 85%" in data["withheld"]["showcase_top_tenth_share"]
+
+
+def test_a_withheld_program_cannot_be_had_from_its_organization_minus_the_others(api):
+    # The organization pools only the programs whose own showcased_artists are shown: the
+    # small program's three showcased artists add nothing, so the pool is the big program's.
+    organization = factories.OrganizationFactory(slug="showcase-pool")
+    build("big-reel", [3, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1], organization=organization)
+    build("small-reel", [4, 1, 1], unshowcased=3, organization=organization)
+
+    pooled = api.get("/api/v1/stats/organizations/showcase-pool/").json()
+    big, small = stats(api, "big-reel"), stats(api, "small-reel")
+
+    assert small["showcased_artists"] is None and small["showcase_top_tenth_share"] is None
+    assert (pooled["showcased_artists"], pooled["showcase_top_tenth_share"]) == (11, round(5 / 14, 4))
+    assert (big["showcased_artists"], big["showcase_top_tenth_share"]) == (11, round(5 / 14, 4))
