@@ -244,6 +244,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="35"),
         "kwargs": {"rule": "undefined_terms"},
     },
+    "scan-perks-instead-of-pay": {
+        "task": "tracker.tasks.scan_flags",
+        "schedule": crontab(minute="40"),
+        "kwargs": {"rule": "perks_instead_of_pay"},
+    },
     # A write that changes what the rules see is scanned within a minute.
     "scan-on-change": {"task": "tracker.tasks.scan_flags_if_changed", "schedule": crontab(minute="*")},
     # Webhook retries come due at their own times; new flags are sent at once.

@@ -38,6 +38,7 @@ from artists.models import Work
 from feedback.models import Contribution
 from feedback.selectors import due_on, is_compensated, is_due
 from programs.models import AccessEvent, Enrollment, Program
+from tracker.flag_perks import perks_instead_of_pay
 from tracker.models import Flag
 from tracker.score import MIN_NOTICE_DAYS
 
@@ -52,6 +53,7 @@ SEVERITY = {
     Kind.REVOKED_WITHOUT_REASON: Severity.MEDIUM,
     Kind.APPROVAL_OVERDUE: Severity.LOW,
     Kind.UNDEFINED_TERMS: Severity.MEDIUM,
+    Kind.PERKS_INSTEAD_OF_PAY: Severity.MEDIUM,
 }
 
 # The columns every candidate query yields, in this order.
@@ -331,6 +333,7 @@ RULES: dict[str, Callable] = {
     "revoked_without_reason": revoked_without_reason,
     "approval_overdue": approval_overdue,
     "undefined_terms": undefined_terms,
+    "perks_instead_of_pay": perks_instead_of_pay,
 }
 
 SYNC_SQL = """

@@ -245,10 +245,9 @@ def payments(program_ids, group, period: Period) -> dict:
 def works(program_ids, group, period: Period, now: dt.datetime) -> dict:
     sla = F("enrollment__program__approval_sla_days") * dt.timedelta(days=1)
     decided = ~Q(status=Work.Status.PENDING)
-    showcased = ApprovalDecision.objects.filter(work=OuterRef("pk"), outcome=ApprovalDecision.Outcome.SHOWCASED)
     queryset = in_programs(
         Work.objects.filter(period.on("submitted_at__date")), "enrollment__program", program_ids
-    ).annotate(latency_hours=latency_hours(), ever_showcased=Exists(showcased))
+    ).annotate(latency_hours=latency_hours(), ever_showcased=ever_showcased())
     return grouped(
         queryset,
         group,
@@ -263,6 +262,30 @@ def works(program_ids, group, period: Period, now: dt.datetime) -> dict:
         overdue_works=Count("id", filter=Q(status=Work.Status.PENDING, submitted_at__lt=now - sla)),
         decided_within_sla=Count("id", filter=decided & Q(first_decided_at__lte=F("submitted_at") + sla)),
     )
+
+
+def ever_showcased() -> Exists:
+    """A work with a showcased decision at any point (first or later)."""
+    return Exists(ApprovalDecision.objects.filter(work=OuterRef("pk"), outcome=ApprovalDecision.Outcome.SHOWCASED))
+
+
+def showcased(program_ids, group, period: Period) -> dict:
+    """{group key: {artist id: works of theirs ever showcased}} (period: submitted_at), for
+    the showcase concentration; only artists with at least one. An artist in two programs
+    of a group is one artist, with the works of both."""
+    path = group_path(group, "enrollment__program")
+    rows = (
+        in_programs(Work.objects.filter(period.on("submitted_at__date")), "enrollment__program", program_ids)
+        .alias(ever_showcased=ever_showcased())
+        .filter(ever_showcased=True)
+        .values(group_key=F(path) if path else Value(None, output_field=IntegerField()), artist=F("enrollment__artist"))
+        .annotate(works=Count("id"))
+        .order_by()
+    )
+    result: dict = defaultdict(dict)
+    for row in rows:
+        result[row["group_key"]][row["artist"]] = row["works"]
+    return result
 
 
 def decisions(program_ids, group, period: Period) -> dict:
@@ -374,15 +397,21 @@ def activity(program_ids, today: dt.date) -> dict[int, dict[str, BasisActivity]]
         add(row["program"], "paid", row["month"], row["artist"], row["amount"] or Decimal("0.01"))
     works = (
         in_programs(Work.objects.all(), "enrollment__program", program_ids)
+        .alias(ever_showcased=ever_showcased())
         .values(
             program=F("enrollment__program_id"), artist=F("enrollment__artist_id"), month=TruncMonth("submitted_at")
         )
-        .annotate(works=Count("id"), decided=Count("id", filter=~Q(status=Work.Status.PENDING)))
+        .annotate(
+            works=Count("id"),
+            decided=Count("id", filter=~Q(status=Work.Status.PENDING)),
+            showcased=Count("id", filter=Q(ever_showcased=True)),
+        )
         .order_by()
     )
     for row in works:
         add(row["program"], "submitters", row["month"], row["artist"], row["works"])
         add(row["program"], "deciders", row["month"], row["artist"], row["decided"])
+        add(row["program"], "showcased", row["month"], row["artist"], row["showcased"])
     testers = (
         in_programs(Enrollment.objects.filter(granted_on__isnull=False), "program", program_ids)
         .values("program_id", "artist_id")

@@ -103,6 +103,10 @@ class Metrics:
     overdue_works: int | None = 0
     decided_within_sla: int | None = 0
     decided_within_sla_share: float | None = None
+    # Showcase concentration (docs/metrics.md): artists with a showcased work, and the share
+    # of the showcased works that the top tenth of them hold.
+    showcased_artists: int | None = 0
+    showcase_top_tenth_share: float | None = None
 
     revocations: int | None = 0
     revocations_without_reason: int | None = 0
@@ -158,6 +162,16 @@ SORTABLE_FIGURES = (
     "revocations",
     "revocations_without_reason",
 )
+
+
+def showcase_concentration(works_by_artist: dict[int, int]) -> tuple[int, float | None]:
+    """(artists with a showcased work, share of the showcased works held by the top
+    ceil(10 %) of them). The top tenth is taken by showcased works, most first, ties broken by
+    artist id (the lower first): artists tied at the cut hold as many works each, so which of
+    them is taken never changes the share."""
+    ordered = sorted(works_by_artist.items(), key=lambda item: (-item[1], item[0]))
+    top = ordered[: privacy.top_tenth_size(len(ordered))]
+    return len(ordered), ratio(sum(works for _, works in top), sum(works_by_artist.values()))
 
 
 def suppressed_reason(artist_count: int) -> str:
@@ -257,6 +271,7 @@ def _assemble(key, name, programs: list[Program], parts: dict, disclosures: dict
     m.overdue_works = works.get("overdue_works", 0)
     m.decided_within_sla = works.get("decided_within_sla", 0)
     m.decided_within_sla_share = ratio(m.decided_within_sla, m.works_decided + m.overdue_works)
+    m.showcased_artists, m.showcase_top_tenth_share = showcase_concentration(parts["showcased"].get(key) or {})
     m.decisions = decisions.get("decisions", 0)
     m.decisions_with_reason_share = ratio(decisions.get("decisions_with_reason", 0), m.decisions)
 
@@ -284,14 +299,20 @@ PART_BASES = {
     "revocations": ("revoked",),
 }
 BASIS_PART = {basis: part for part, bases in PART_BASES.items() for basis in bases}
+# Parts pooled over the programs whose own figure of that name is shown, the basis of the same
+# name deciding with the others of the figure: a pool's owed figures and its showcase
+# concentration (over the programs whose showcased_artists are shown).
+OWN_PARTS = {"owed": "owed", "showcased": "showcased_artists"}
 
 
 def _query_all(ids: dict[str, list[int]], group: str, period: Period, now: dt.datetime) -> dict:
     today = now.date()
     pooled = {}
     if group != "program":
-        # A pool's owed figures, per currency, over the programs whose own owed figure is shown.
+        # A pool's owed figures, per currency, over the programs whose own owed figure is shown,
+        # and its showcased works per artist (a program's come from its activity, `showcased`).
         pooled["owed"] = queries.owed(ids["owed"], group, period, today)
+        pooled["showcased"] = queries.showcased(ids["showcased"], group, period)
     return {
         **pooled,
         "artists": queries.artists(ids["artists"], group, period),
@@ -304,6 +325,12 @@ def _query_all(ids: dict[str, list[int]], group: str, period: Period, now: dt.da
         "revocations": queries.revocations(ids["revocations"], group),
         "flags": queries.flags(ids["flags"], group, now),
     }
+
+
+def showcased(activity: dict, period: Period) -> dict[int, int]:
+    """{artist: works of theirs ever showcased} of one program in the period, from what the
+    privacy rules already read (queries.activity): no query of its own."""
+    return activity["showcased"].per_artist(period) if "showcased" in activity else {}
 
 
 def _disclosures(activity: dict, period: Period) -> dict[str, privacy.Disclosure]:
@@ -322,8 +349,9 @@ def program_metrics(
         programs = listed_programs()
     programs = list(programs.select_related("organization").order_by("name"))
     ids = [p.pk for p in programs]
-    parts = _query_all(dict.fromkeys((*PART_BASES, "artists", "flags", "owed"), ids), "program", period, now)
+    parts = _query_all(dict.fromkeys((*PART_BASES, *OWN_PARTS, "artists", "flags"), ids), "program", period, now)
     activity, flagged = queries.activity(ids, now.date()), queries.flagged_artists(ids)
+    parts["showcased"] = {pk: showcased(activity.get(pk, {}), period) for pk in ids}
     # Assembled by id (the group key), then known by slug.
     return [
         replace(
@@ -365,13 +393,14 @@ def _pooled(
         return any(d.artists for d in disclosures) and all(d.counts_shown and d.money_shown for d in disclosures)
 
     ids = {part: [p.pk for p in programs if shown(p.pk, bases)] for part, bases in PART_BASES.items()}
-    ids["owed"] = [p.pk for p in programs if shown(p.pk, privacy.FIGURE_BASES["owed"])]
+    for part, figure in OWN_PARTS.items():
+        ids[part] = [p.pk for p in programs if shown(p.pk, privacy.FIGURE_BASES[figure])]
     ids["artists"] = sorted({pk for part_ids in ids.values() for pk in part_ids})
     ids["flags"] = ids["testers"]
     parts = _query_all(ids, group, period, now) if live else pooled_parts(key, parts_of, ids)
     disclosures = {}
     for basis_name, basis in privacy.BASES.items():
-        included = ids["owed" if basis_name == "owed" else BASIS_PART[basis_name]]
+        included = ids[basis_name if basis_name in OWN_PARTS else BASIS_PART[basis_name]]
         artists = frozenset().union(*(parts_of[pk].basis_artists[basis_name] for pk in included))
         left_out = any(per_program[p.pk][basis_name].artists and p.pk not in included for p in programs)
         empty = not artists and left_out

@@ -31,6 +31,7 @@ class Flag(models.Model):
         REVOKED_WITHOUT_REASON = "revoked_without_reason", "Revoked without a reason"
         APPROVAL_OVERDUE = "approval_overdue", "Approval overdue"
         UNDEFINED_TERMS = "undefined_terms", "Undefined terms"
+        PERKS_INSTEAD_OF_PAY = "perks_instead_of_pay", "Perks instead of pay"
 
     class Severity(models.TextChoices):
         LOW = "low", "Low"
@@ -77,6 +78,7 @@ class Flag(models.Model):
                         "revoked_without_reason",
                         "approval_overdue",
                         "undefined_terms",
+                        "perks_instead_of_pay",
                     ]
                 ),
                 name="flag_kind_valid",

@@ -54,6 +54,7 @@ class ProgramParts:
     latency_hours: list[float] = field(default_factory=list)
     flags: dict = field(default_factory=dict)
     flagged: dict[str, int] = field(default_factory=dict)
+    showcased: dict[int, int] = field(default_factory=dict)  # artist → works of theirs showcased
 
 
 def percentile_cont(values: list[float], fraction: float) -> float | None:
@@ -71,11 +72,14 @@ def percentile_cont(values: list[float], fraction: float) -> float | None:
 
 def _compute(programs: list[Program], period: Period, now: dt.datetime) -> dict[int, ProgramParts]:
     """The parts of these programs, in a fixed number of grouped queries."""
-    from tracker.metrics import _disclosures, _query_all  # noqa: PLC0415 (metrics imports this module)
+    from tracker.metrics import _disclosures, _query_all, showcased  # noqa: PLC0415 (metrics imports this module)
 
     ids = [p.pk for p in programs]
     grouped = _query_all(
-        dict.fromkeys((*ADDITIVE_PARTS, "payments", "artists", "flags", "owed"), ids), "program", period, now
+        dict.fromkeys((*ADDITIVE_PARTS, "payments", "artists", "flags", "owed"), ids),
+        "program",
+        period,
+        now,
     )
     activity = queries.activity(ids, now.date())
     flagged = queries.flagged_artists(ids)
@@ -90,6 +94,7 @@ def _compute(programs: list[Program], period: Period, now: dt.datetime) -> dict[
         }
         parts.flags = grouped["flags"].get(pk) or {"open_flags": {}, "mass_revocations": 0}
         parts.flagged = flagged.get(pk, {})
+        parts.showcased = showcased(activity.get(pk, {}), period)
 
     artists = defaultdict(set)
     enrollments = queries.active_enrollments(ids, period)
@@ -127,7 +132,8 @@ def program_parts(programs: list[Program], period: Period, now: dt.datetime | No
     """Each program's parts, from the cache where its records have not changed (as of
     today, or of `now` when given)."""
     return per_program(
-        "program-parts",
+        # The methodology version: parts cached by an earlier version lack later parts.
+        f"program-parts:{privacy.METHODOLOGY_VERSION}",
         programs,
         f"{figures_key(now)}:{period.label}",
         lambda missing: _compute(missing, period, now or timezone.now()),
@@ -141,6 +147,7 @@ def program_grouped(pk: int, parts: ProgramParts) -> dict:
     grouped["artists"] = {pk: {"artists": len(parts.artists)}}
     grouped["kind_artists"] = {pk: {kind: len(artists) for kind, artists in parts.kind_artists.items()}}
     grouped["flags"] = {pk: parts.flags}
+    grouped["showcased"] = {pk: parts.showcased}
     return grouped
 
 
@@ -188,4 +195,9 @@ def pooled_parts(key, parts: dict[int, ProgramParts], ids: dict[str, list[int]])
             owed["owed_hours"] += work["owed_hours"]
             owed["owed_contributions"] += work["owed_contributions"]
     result["owed"] = {key: owed}
+    # Per artist: an artist in two programs of the pool is one artist, with the works of both.
+    works_by_artist = Counter()
+    for pk in ids["showcased"]:
+        works_by_artist.update(parts[pk].showcased)
+    result["showcased"] = {key: dict(works_by_artist)}
     return result

@@ -31,7 +31,7 @@ from tracker.periods import ALL, Period, quarter_of, year_of
 # The version of the definitions in docs/metrics.md and docs/privacy.md: it goes up whenever
 # a definition changes, and every page and stats answer states it (docs/metrics.md has the
 # changelog).
-METHODOLOGY_VERSION = "4"
+METHODOLOGY_VERSION = "5"
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,9 @@ BASES = {
         Basis("paid", "artists received payments", by_period=True, money=True),
         Basis("submitters", "artists submitted works", by_period=True, money=False),
         Basis("deciders", "artists received decisions", by_period=True, money=False),
+        # What each artist puts in is their number of showcased works: a count, but the
+        # dominance rule applies to it as to a total (docs/metrics.md, "Showcase concentration").
+        Basis("showcased", "artists had works showcased", by_period=True, money=True),
         Basis("revoked", "artists lost access", by_period=False, money=False),
     )
 }
@@ -101,6 +104,8 @@ FIGURE_BASES = {
     "works_submitted": ("submitters",),
     "showcase_rate": ("submitters",),
     "overdue_works": ("submitters",),
+    "showcased_artists": ("showcased", "submitters"),
+    "showcase_top_tenth_share": ("showcased", "submitters"),
     "works_decided": ("deciders", "submitters"),
     "approval_rate": ("deciders",),
     "rejection_rate": ("deciders",),
@@ -133,6 +138,9 @@ MONEY_FIGURES = frozenset(
         "owed",
         "owed_by_currency",
         "owed_hours",
+        # Not money, but a share of a total that the top artists hold: withheld when two
+        # artists hold more than DOMINANCE_SHARE of the showcased works.
+        "showcase_top_tenth_share",
     }
 )
 
@@ -285,6 +293,11 @@ class BasisActivity:
             return set(self.whole)
         return set(_totals(self.months, [month for month in self.months if period.contains_month(month)]))
 
+    def per_artist(self, period: Period) -> dict[int, int]:
+        """What each artist put into the basis in the period, as whole numbers (a count)."""
+        months = [month for month in self.months if period.contains_month(month)]
+        return {artist: int(value) for artist, value in _totals(self.months, months).items()}
+
     def disclose(self, period: Period) -> Disclosure:
         if not self.basis.by_period:
             artists = len(self.whole)
@@ -376,5 +389,23 @@ def withhold(m, disclosures: dict[str, Disclosure], flagged: dict[str, int], kin
             "Withheld: the score is built from figures withheld here (" + ", ".join(score_withheld) + ")."
         )
         m.fairness_score, m.score_breakdown = None, None
+    single = top_tenth_size(disclosures["showcased"].artists) == 1 and settings.MIN_GROUP_SIZE > 1
+    if m.showcase_top_tenth_share is not None and single:
+        # One artist's showcased works out of all of them: with the total (showcase_rate ×
+        # works_submitted), their own count. (A floor of 1 publishes one artist's figures.)
+        withheld["showcase_top_tenth_share"] = SINGLE_TOP_REASON
+        counts["showcase_top_tenth_share"] = None
+        m.showcase_top_tenth_share = None
     m.withheld, m.figure_artists = withheld, counts
     return m
+
+
+SINGLE_TOP_REASON = (
+    "Withheld: the top tenth of the showcased artists is a single artist, so the share would tell how many "
+    "works of theirs were showcased."
+)
+
+
+def top_tenth_size(artists: int) -> int:
+    """How many artists the top tenth of `artists` is: ceil(10 %), exactly (no float)."""
+    return -(-artists // 10)

@@ -131,7 +131,7 @@ def program_table(
 Kind = Flag.Kind
 
 # Findings about a program as a whole: public as they are.
-PROGRAM_KINDS = (Kind.MASS_REVOCATION, Kind.UNDEFINED_TERMS)
+PROGRAM_KINDS = (Kind.MASS_REVOCATION, Kind.UNDEFINED_TERMS, Kind.PERKS_INSTEAD_OF_PAY)
 # Findings about one artist's record: shown one by one only to that artist (and staff); the
 # public sees them only as monthly aggregates.
 ARTIST_KINDS = tuple(kind for kind in Kind if kind not in PROGRAM_KINDS)

@@ -116,6 +116,13 @@ class MetricsSerializer(serializers.Serializer):
     approval_rate = share_field("Works whose first decision is approved or showcased / works with a decision.")
     rejection_rate = share_field("Works whose first decision is rejected / works with a decision.")
     showcase_rate = share_field("Works ever showcased / works submitted.")
+    showcased_artists = count_field(
+        "Verified artists with at least one work of the period ever showcased; null when fewer than MIN_GROUP_SIZE."
+    )
+    showcase_top_tenth_share = share_field(
+        "Share of the showcased works held by the top ceil(10 %) of the showcased artists; null when withheld "
+        "(below the floor, dominated, or the top tenth is a single artist) or when nothing was showcased."
+    )
     decisions_with_reason_share = share_field("Decisions with a non-blank reason / decisions.")
     approval_latency_median_hours = serializers.FloatField(
         allow_null=True, min_value=0, help_text="Median hours from submission to first decision, over decided works."

@@ -104,6 +104,8 @@ COMPARE_SECTIONS = [
             ("approval_rate", "Approval rate"),
             ("rejection_rate", "Rejection rate"),
             ("showcase_rate", "Showcase rate"),
+            ("showcased_artists", "Artists ever showcased"),
+            ("showcase_top_tenth_share", "Showcased works held by the top tenth"),
             ("decisions_with_reason_share", "Decisions with a reason"),
             ("approval_latency_median_hours", "Median wait for a decision"),
             ("approval_latency_p90_hours", "90th percentile wait"),

@@ -70,6 +70,8 @@ EXTRA_FIGURES = {
     "owed_hours",
     "owed_contributions",
     "unpaid_over_90_days_past_due",
+    "showcased_artists",
+    "showcase_top_tenth_share",
     "period",
     "figure_artists",
     "withheld",
@@ -95,6 +97,7 @@ COUNTS = {
     "revocations_without_reason",
     "owed_contributions",
     "unpaid_over_90_days_past_due",
+    "showcased_artists",
     "fairness_score",
 }
 SHARES = {
@@ -106,6 +109,7 @@ SHARES = {
     "approval_rate",
     "rejection_rate",
     "showcase_rate",
+    "showcase_top_tenth_share",
     "decisions_with_reason_share",
     "decided_within_sla_share",
 }
@@ -174,6 +178,9 @@ OPEN_CANVAS = {
     "approval_rate": 0.6667,
     "rejection_rate": 0.3333,
     "showcase_rate": 0.25,
+    # Only C's w3 was showcased: one artist, the top tenth (ceil(0.1) = 1), holding 1 of 1.
+    "showcased_artists": 1,
+    "showcase_top_tenth_share": 1.0,
     "decisions_with_reason_share": 0.6667,
     "approval_latency_median_hours": 48.0,
     "approval_latency_p90_hours": 67.2,

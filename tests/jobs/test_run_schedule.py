@@ -20,10 +20,10 @@ def test_every_scheduled_job_runs_in_process_without_a_broker():
     call_command("run_schedule", "--iterations=1", "--run-all-now", stdout=out)
 
     # One run per rule entry and one of every rule (data changed since no scan), each scheduled.
-    assert JobRun.objects.filter(trigger="schedule").count() == 8
+    assert JobRun.objects.filter(trigger="schedule").count() == 9
     assert Flag.objects.filter(kind="unpaid_feedback", program=program).exists()
     text = out.getvalue()
-    assert "Running 10 scheduled jobs in process" in text
+    assert "Running 11 scheduled jobs in process" in text
     assert "scan-unpaid-feedback" in text and "deliver-webhooks" in text and "send-flag-digests" in text
 
 

@@ -417,10 +417,10 @@ def test_the_privacy_and_methodology_pages_show_the_projects_own_documents(clien
     assert "<h1>How the figures protect the artists behind them</h1>" in privacy.content.decode()
     assert "Complementary suppression" in privacy.content.decode()
     assert 'href="/methodology/"' in privacy.content.decode()  # links between the documents work on the site
-    assert "Methodology version 4" in methodology.content.decode()
+    assert "Methodology version 5" in methodology.content.decode()
     # Every page's footer links to both and states the methodology version.
     home = client.get("/").content.decode()
-    assert 'href="/privacy/"' in home and 'href="/methodology/"' in home and "methodology version 4" in home
+    assert 'href="/privacy/"' in home and 'href="/methodology/"' in home and "methodology version 5" in home
 
 
 def test_chart_summaries_write_whole_hours_as_numbers():

@@ -172,7 +172,8 @@ FAIR_LAUNCH_SCORE = [
 # Verified artists behind each basis of Fair Launch: A–G were granted access; A–E logged
 # work and received payments; A–D have due work (B and E work not yet due); A–D were paid
 # for work (E's cash paid for nothing in particular), A, C and D for due work; B, C and D
-# are owed; A–E submitted works and had decisions; F and G lost access.
+# are owed; A–E submitted works and had decisions; C and D had works showcased; F and G
+# lost access.
 FAIR_LAUNCH_BASES = {
     "testers": 7,
     "contributors": 5,
@@ -184,6 +185,7 @@ FAIR_LAUNCH_BASES = {
     "paid": 5,
     "submitters": 5,
     "deciders": 5,
+    "showcased": 2,
     "revoked": 2,
 }
 
@@ -279,6 +281,10 @@ def test_every_figure_of_a_hand_built_program(monkeypatch, arithmetic_only):
             "rejection_rate": 0.1667,
             # showcase_rate: ever showcased (w3 later, w4 first) / 8 submitted = 0.25.
             "showcase_rate": 0.25,
+            # showcased_artists: C (w3) and D (w4), one showcased work each; the top tenth
+            # is ceil(0.2) = 1 artist (C, the lower id of the tie), holding 1 of 2 works.
+            "showcased_artists": 2,
+            "showcase_top_tenth_share": 0.5,
             # decisions: w1, w2, w3 ×2, w4, w5, w8 = 7.
             "decisions": 7,
             # decisions_with_reason_share: all but w2's and w4's = 5 / 7 = 0.71428…

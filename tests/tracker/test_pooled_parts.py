@@ -45,7 +45,7 @@ def random_write(rng: random.Random, programs, testers) -> None:
     program = rng.choice(programs)
     tester = rng.choice(testers[program.pk])
     day = dt.date(2026, rng.randint(2, 10), rng.randint(1, 28))
-    action = rng.choice(["log", "log", "pay", "pay", "work", "decide", "revoke", "unverify"])
+    action = rng.choice(["log", "log", "pay", "pay", "work", "decide", "showcase", "showcase", "revoke", "unverify"])
     if action == "log":
         log_work(tester, day, hours=rng.choice(["0.50", "2.00", "6.25"]), kind=rng.choice(["survey", "promotion"]))
     elif action == "pay":
@@ -64,6 +64,12 @@ def random_write(rng: random.Random, programs, testers) -> None:
         if pending:
             decided = pending.submitted_at + dt.timedelta(hours=rng.randint(1, 400))
             record_decision(work=pending, outcome=rng.choice(["approved", "rejected"]), decided_at=decided)
+    elif action == "showcase":
+        # A work showcased at once (a first decision) or later (after an earlier one).
+        work = rng.choice(list(tester.works.order_by("id"))) if tester.works.exists() else None
+        if work:
+            decided = work.submitted_at + dt.timedelta(hours=rng.randint(1, 400))
+            record_decision(work=work, outcome="showcased", decided_at=decided)
     elif action == "revoke" and tester.status == Enrollment.Status.ACTIVE:
         revoke_access(enrollment=tester, occurred_at=timezone.now() - dt.timedelta(days=rng.randint(1, 90)))
     elif action == "unverify":
@@ -76,11 +82,14 @@ def live(compute):
         return compute(live=True)
 
 
-# With a floor of 1 nearly every figure is shown; with 3 the withholding is compared too.
+# With a floor of 1 (and no dominance rule) nearly every figure is shown, the showcase
+# concentration of a few showcased artists among them; with 3 the withholding is compared too.
 @pytest.mark.parametrize("floor", [1, 3])
 @pytest.mark.parametrize("seed", range(3))
 def test_pooled_figures_from_cached_parts_equal_the_live_ones_after_random_writes(seed, floor, settings):
     settings.MIN_GROUP_SIZE = floor
+    if floor == 1:
+        settings.DOMINANCE_SHARE = Decimal("1")
     rng = random.Random(seed)
     organization, programs, testers = world(rng)
     for _ in range(25):
@@ -106,6 +115,7 @@ def test_a_pool_of_shown_figures_has_numbers_to_compare(settings):
     """The comparison above is not only of withheld figures: the worlds have figures to show,
     the percentiles among them."""
     settings.MIN_GROUP_SIZE = 1
+    settings.DOMINANCE_SHARE = Decimal("1")
     shown = set()
     for seed in range(3):
         rng = random.Random(seed)
@@ -115,7 +125,13 @@ def test_a_pool_of_shown_figures_has_numbers_to_compare(settings):
         metrics = platform_metrics()
         shown |= {f.name for f in fields(Metrics) if getattr(metrics, f.name) not in (None, 0, {}, [], "")}
         cache.clear()
-    assert {"artists", "works_submitted", "approval_latency_median_hours"} <= shown, shown
+    assert {
+        "artists",
+        "works_submitted",
+        "approval_latency_median_hours",
+        "showcased_artists",
+        "showcase_top_tenth_share",
+    } <= shown, shown
 
 
 def test_an_even_world_shows_its_pay_figures_and_the_parts_agree(settings):

@@ -195,6 +195,8 @@ FORMATS = {
     "approval_rate": share,
     "rejection_rate": share,
     "showcase_rate": share,
+    "showcased_artists": count,
+    "showcase_top_tenth_share": share,
     "decisions": count,
     "decisions_with_reason_share": share,
     "approval_latency_median_hours": latency,
