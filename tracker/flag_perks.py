@@ -58,10 +58,12 @@ def message(share: float | None, owed_hours: Decimal | None) -> str:
     return f"{given}, while {hours_text(owed_hours)} hours of due work are unpaid."
 
 
-def candidates(now: dt.datetime) -> list[dict]:
-    """The programs where the condition holds now, each with its (floor-respecting) message."""
+def candidates(now: dt.datetime, programs: list[int] | None = None) -> list[dict]:
+    """The programs where the condition holds now (among `programs`, when given), each with
+    its (floor-respecting) message."""
     today = now.date()
-    given = queries.payments(Program.objects.values("pk"), "program", ALL)
+    scope = Program.objects.values("pk") if programs is None else Program.objects.filter(pk__in=programs).values("pk")
+    given = queries.payments(scope, "program", ALL)
     perks_first = []
     for pk, by_kind in given.items():
         # One program has one currency: its cash and its perks are each one amount.
@@ -97,11 +99,11 @@ def candidates(now: dt.datetime) -> list[dict]:
     return found
 
 
-def perks_instead_of_pay(now: dt.datetime) -> tuple[str, dict]:
+def perks_instead_of_pay(now: dt.datetime, programs: list[int] | None = None) -> tuple[str, dict]:
     """The candidate query: one row per program where the condition holds, subject
     "program:<id>" (so at most one open finding per program); a state, not an event, so no
     day of its own (like undefined_terms)."""
-    found = candidates(now)
+    found = candidates(now, programs)
     if not found:
         return NO_CANDIDATE, {}
     rows, params = [], {}

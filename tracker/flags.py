@@ -381,8 +381,13 @@ class RuleResult:
     deliveries: int = 0
 
 
-def _candidate_sql(kind: str, now: dt.datetime) -> tuple[str, dict]:
-    candidates = RULES[kind](now)
+# Rules whose candidates cost a computation per program (not one query): they look only at
+# the programs an incremental scan asks about.
+SCOPED_RULES = {"perks_instead_of_pay"}
+
+
+def _candidate_sql(kind: str, now: dt.datetime, programs: list[int] | None = None) -> tuple[str, dict]:
+    candidates = RULES[kind](now, programs=programs) if kind in SCOPED_RULES else RULES[kind](now)
     if isinstance(candidates, tuple):
         return candidates
     # (A candidate query's order is nobody's business: the statement only joins on it.)
@@ -399,7 +404,7 @@ def sync_rule(kind: str, *, now: dt.datetime | None = None, programs: list[int] 
     if kind not in RULES:
         raise ValueError(f"Unknown rule {kind!r}; the rules are {', '.join(RULES)}.")
     now = now or timezone.now()
-    candidates, params = _candidate_sql(kind, now)
+    candidates, params = _candidate_sql(kind, now, programs)
     flag_scope = ""
     if programs is not None:
         candidates = f"SELECT * FROM ({candidates}) scoped WHERE scoped.flag_program = ANY(%(programs)s)"

@@ -164,3 +164,33 @@ def test_the_finding_is_public_as_it_is_at_the_flags_api(client):
     assert (data["scope"], data["kind"], data["program"]) == ("program", KIND, "perks-public")
     assert data["message"] == flag.message
     assert data["details"] == {"perks_share": None, "owed_hours": None}
+
+
+def test_an_incremental_scan_looks_only_at_the_programs_it_is_asked_about(monkeypatch):
+    # Two programs paid only in credits with unpaid due work: a scan scoped to the first
+    # raises its finding, computes no figure of the second (the rule's cost is a program's
+    # figures each), and leaves it for the scan that asks about it.
+    from tracker import flag_perks
+    from tracker.flags import sync_rule
+
+    computed = []
+    real = flag_perks.program_metrics
+
+    def recording(programs, **kwargs):
+        computed.extend(program.pk for program in programs)
+        return real(programs, **kwargs)
+
+    monkeypatch.setattr(flag_perks, "program_metrics", recording)
+
+    first, second = make_program(payment_terms_days=30), make_program(payment_terms_days=30)
+    for program in (first, second):
+        for tester in make_testers(program, 3):
+            log_work(tester, on("2026-03-02"), hours="2.00")
+            credits(tester)
+
+    sync_rule(KIND, now=NOW, programs=[first.pk])
+
+    assert list(Flag.objects.filter(kind=KIND).values_list("program", flat=True)) == [first.pk]
+    assert computed == [first.pk]
+    sync_rule(KIND, now=NOW)
+    assert set(Flag.objects.filter(kind=KIND).values_list("program", flat=True)) == {first.pk, second.pk}
