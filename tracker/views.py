@@ -39,6 +39,7 @@ from tracker.selectors import (
     public_flags,
 )
 from tracker.series import latency_distribution, time_series
+from tracker.templatetags.fragments import PAGE_PARAMS
 from tracker.unpaid_work import COUNTED_ONCE, unpaid_work
 from tracker.views_charts import landing_panel
 from tracker.views_replies import reply_context
@@ -144,12 +145,13 @@ def sort_headers(request, sort: str, columns) -> list[Header]:
     return headers
 
 
-def figures_query(request) -> str:
+def figures_query(request, *, without: tuple[str, ...] = ()) -> str:
     """The query string as a cache key for a page's figures: every filter, not the format
-    (the page and its CSV share their figures)."""
-    query = request.GET.copy()
-    query.pop("format", None)
-    return "&".join(f"{key}={value}" for key, value in sorted(query.lists()))
+    (the page and its CSV share their figures) nor a parameter no page reads."""
+    # Only the parameters the pages read: any other would make a cache entry of its own.
+    dropped = {"format", *without}
+    query = {key: value for key, value in request.GET.lists() if key in PAGE_PARAMS and key not in dropped}
+    return "&".join(f"{key}={value}" for key, value in sorted(query.items()))
 
 
 def csv_query(request) -> str:
@@ -364,11 +366,10 @@ def flag_feed(request):
             rows, cells = feed_rows(finding_filter, with_unpaid=not kind)
             return rows, [unpaid_cell(cell) for cell in cells[: FLAGS_PER_PAGE + 1]]
 
-        query = request.GET.copy()
-        query.pop("page", None)
-        # A feed of one program is cached by that program's version.
+        # A feed of one program is cached by that program's version; every page of it at once.
         scope = program.pk if program is not None else None
-        rows, unpaid = page_figures("flag-feed", build, query.urlencode(), request=request, program=scope)
+        key = figures_query(request, without=("page",))
+        rows, unpaid = page_figures("flag-feed", build, key, request=request, program=scope)
         pager, status = paginate(request, rows, per_page=FLAGS_PER_PAGE), 200
         findings = [finding(row) for row in pager.page.object_list]
     else:

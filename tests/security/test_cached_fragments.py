@@ -60,3 +60,26 @@ def test_a_write_shows_in_the_cached_parts_on_the_next_visit(client, program, pa
 
     assert after != before
     assert 'title="15.00 hours"' in after or ">15<" in after
+
+
+@pytest.mark.parametrize("path", ["/", "/programs/shared-beta/", "/flags/"])
+def test_a_parameter_no_page_reads_makes_no_cache_entry(client, program, path, monkeypatch):
+    from django.core.cache import caches
+
+    backend = caches["default"]
+    client.get(path)  # the page's own entries
+    written = []
+    for name in ("set", "set_many", "add"):
+        real = getattr(backend, name)
+        monkeypatch.setattr(
+            backend,
+            name,
+            lambda *args, _real=real, _name=name, **kwargs: (written.append(_name), _real(*args, **kwargs))[1],
+        )
+
+    for n in range(20):
+        assert client.get(path, {f"junk{n}": n}).status_code == 200
+
+    # The same figures and fragments as without the junk: a visitor cannot fill the cache
+    # (a refresh lock or a first-seen time may be added; no figures, no fragment).
+    assert [name for name in written if name != "add"] == []

@@ -3,11 +3,12 @@ rendered once per computation of the figures it shows.
 
 tracker.cache.page_figures notes on the request which computation of each figure set it
 served (`request.figures_tag`: the set, its version and when it was computed). A fragment is
-cached under that tag, the page's full path (its filters, sort and page) and any extra
-values given, so it is drawn again exactly when one of its inputs changes: new figures, other
-filters, or an extra value such as the last scan. A page that served no figures is rendered
-as usual, uncached. Nothing about the visitor may go inside a fragment (their name, the CSRF
-token, what they follow): those stay outside it in the templates.
+cached under that tag, the page's full path (its filters, sort and page: only when every
+parameter is one the pages read, `PAGE_PARAMS`; else it is rendered uncached) and any extra
+values given, so it is drawn again exactly when one of its inputs changes: new figures,
+other filters, or an extra value such as the last scan. A page that served no figures is
+rendered as usual, uncached. Nothing about the visitor may go inside a fragment (their name,
+the CSRF token, what they follow): those stay outside it in the templates.
 """
 
 import hashlib
@@ -18,6 +19,18 @@ from django.core.cache import cache
 
 register = template.Library()
 
+# The query parameters the public pages read (their forms' and filters' fields, the page).
+# A fragment is cached only for a query made of these: any other parameter would make a new
+# cache entry for the same content, and a visitor could fill the cache with them.
+PAGE_PARAMS = frozenset(
+    {"sort", "status", "organization", "period", "programs", "program", "kind", "severity", "state"}
+    | {"since", "until", "month", "page", "format"}
+)
+
+
+def known_query(request) -> bool:
+    return all(key in PAGE_PARAMS for key in request.GET)
+
 
 class FiguresFragmentNode(template.Node):
     def __init__(self, nodelist, name, extra):
@@ -26,7 +39,7 @@ class FiguresFragmentNode(template.Node):
     def render(self, context):
         request = context.get("request")
         tag = getattr(request, "figures_tag", None)
-        if tag is None:
+        if tag is None or not known_query(request):
             return self.nodelist.render(context)
         extra = [e.resolve(context) for e in self.extra]
         parts = [self.name.resolve(context), tag, request.get_full_path(), *extra]
