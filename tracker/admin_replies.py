@@ -8,27 +8,17 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from programs.admin import ReadOnlyTabularInline, ViewOnlyAdmin
 from tracker import services_replies
 from tracker.models import Reply, ReplyRevision
 
 
-class ReplyRevisionInline(admin.TabularInline):
+class ReplyRevisionInline(ReadOnlyTabularInline):
     model = ReplyRevision
     fields = ("written_at", "replaced_at", "body")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
+    show_change_link = False
     verbose_name = "earlier text"
     verbose_name_plural = "earlier texts (the public history)"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class HideActionForm(ActionForm):
@@ -40,7 +30,7 @@ class HideActionForm(ActionForm):
 
 
 @admin.register(Reply)
-class ReplyAdmin(admin.ModelAdmin):
+class ReplyAdmin(ViewOnlyAdmin):
     list_display = ("__str__", "program", "finding", "author", "created_at", "updated_at", "hidden_at")
     list_filter = (("hidden_at", admin.EmptyFieldListFilter), "program__organization", "program")
     list_select_related = ("program", "finding", "author")
@@ -61,15 +51,6 @@ class ReplyAdmin(admin.ModelAdmin):
     inlines = (ReplyRevisionInline,)
     actions = ("hide_selected",)
     action_form = HideActionForm
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_hide_permission(self, request):
         return request.user.is_active and request.user.is_staff

@@ -109,9 +109,9 @@ def per_program(kind: str, programs: list, scope: str, compute: Callable[[list],
         # its program's id), so that programs computed together are not all computed again
         # by one request.
         spread: dict[int, dict] = {}
-        for pk, value in zip(keys, (computed.get(keys[pk]) for pk in keys), strict=True):
-            if keys[pk] in computed:
-                spread.setdefault(pk % EXPIRY_STEPS, {})[keys[pk]] = value
+        for pk, key in keys.items():
+            if key in computed:
+                spread.setdefault(pk % EXPIRY_STEPS, {})[key] = computed[key]
         for step, entries in spread.items():
             timeout = round(settings.STATS_CACHE_SECONDS * (1 - step / (2 * EXPIRY_STEPS)))
             cache.set_many(entries, timeout=timeout)

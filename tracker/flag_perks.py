@@ -22,6 +22,8 @@ from tracker.metrics import program_metrics
 from tracker.periods import ALL
 from tracker.templatetags.metrics import share_text
 
+# The columns every candidate query yields, in this order (tracker.flags reads them here:
+# this module is the one of the two that imports nothing from the other).
 COLUMNS = (
     "flag_program",
     "flag_subject",

@@ -38,7 +38,7 @@ from artists.models import Work
 from feedback.models import Contribution
 from feedback.selectors import due_on, is_compensated, is_due
 from programs.models import AccessEvent, Enrollment, Program
-from tracker.flag_perks import perks_instead_of_pay
+from tracker.flag_perks import COLUMNS, perks_instead_of_pay
 from tracker.models import Flag
 from tracker.score import MIN_NOTICE_DAYS
 
@@ -56,16 +56,6 @@ SEVERITY = {
     Kind.PERKS_INSTEAD_OF_PAY: Severity.MEDIUM,
 }
 
-# The columns every candidate query yields, in this order.
-COLUMNS = (
-    "flag_program",
-    "flag_subject",
-    "flag_artist",
-    "flag_message",
-    "flag_details",
-    "flag_occurred_on",
-    "flag_due_on",
-)
 NO_DATE = Cast(Value(None), DateField())
 
 
