@@ -68,3 +68,18 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("This is not your password. Nothing was deleted.")
         return password
+
+
+class RemindersForm(forms.Form):
+    reminders = forms.ChoiceField(
+        label="Reminders",
+        widget=forms.RadioSelect,
+        help_text="A weekly email comes only in a week when you have logged nothing in a program where you are "
+        "active, at most once a week, with a link to stop it in one click.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        from artists.models import Artist
+
+        super().__init__(*args, **kwargs)
+        self.fields["reminders"].choices = Artist.Reminders.choices

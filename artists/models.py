@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.functions import RandomUUID
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -15,6 +16,10 @@ handle_validator = RegexValidator(
 
 class Artist(models.Model):
     """A tester. Known publicly by a pseudonymous handle unless they opt in to a public name."""
+
+    class Reminders(models.TextChoices):
+        NONE = "none", "No reminders"
+        WEEKLY = "weekly", "Weekly, when I have logged nothing that week in a program where I am active"
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="artist"
@@ -33,11 +38,18 @@ class Artist(models.Model):
     erased_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When the artist erased their account."
     )
+    reminders = models.CharField(
+        max_length=8, choices=Reminders.choices, default=Reminders.NONE, db_default=Reminders.NONE
+    )
+    # A random key that names the artist in the signed "stop reminders" link of their emails
+    # (artists/reminders.py), so that link carries neither their id nor their email address.
+    reminders_key = models.UUIDField(db_default=RandomUUID(), unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["handle"]
         constraints = [
+            models.CheckConstraint(condition=Q(reminders__in=["none", "weekly"]), name="artist_reminders_valid"),
             models.UniqueConstraint(
                 Lower("handle"), name="artist_handle_unique_ci", violation_error_message="This handle is taken."
             ),
@@ -149,3 +161,23 @@ class ApprovalDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} {self.decided_at:%Y-%m-%d}"
+
+
+class ReminderSent(models.Model):
+    """One weekly reminder emailed to an artist: at most one per artist and ISO week, which
+    the unique constraint holds even when two runs of the job race."""
+
+    artist = models.ForeignKey(Artist, on_delete=models.CASCADE, related_name="reminders_sent")
+    week = models.DateField(help_text="The Monday (UTC) of the ISO week the reminder is about.")
+    sent_at = models.DateTimeField()
+    programs = models.PositiveSmallIntegerField(help_text="How many programs the email named.")
+
+    class Meta:
+        ordering = ["-week", "artist"]
+        constraints = [
+            models.UniqueConstraint(fields=["artist", "week"], name="reminder_one_per_artist_week"),
+            models.CheckConstraint(condition=Q(week__week_day=2), name="reminder_week_is_a_monday"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder to {self.artist} for the week of {self.week:%Y-%m-%d}"

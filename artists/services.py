@@ -172,6 +172,7 @@ def erase_artist(*, artist: Artist) -> None:
         show_public_name=False,
         disciplines=[],
         country="",
+        reminders=Artist.Reminders.NONE,
         erased_at=timezone.now(),
     )
     if user is not None:

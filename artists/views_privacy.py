@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from artists import exports, services
 from artists.forms_privacy import DeleteAccountForm, ProfileForm
 from artists.models import Artist
+from artists.views_reminders import has_email, reminders_form
 from config.auth import artist_required
 from config.forms import submit_form
 
@@ -30,7 +31,13 @@ def profile(request, artist):
         success=lambda saved: "Your profile is saved.",
         then=lambda saved: reverse("profile"),
     )
-    return done or render(request, "accounts/profile.html", {"form": form, "artist": artist})
+    context = {
+        "form": form,
+        "artist": artist,
+        "reminders_form": reminders_form(None, artist),
+        "has_email": has_email(request),
+    }
+    return done or render(request, "accounts/profile.html", context)
 
 
 @artist_required

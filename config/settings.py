@@ -254,6 +254,11 @@ CELERY_BEAT_SCHEDULE = {
     # Webhook retries come due at their own times; new flags are sent at once.
     "deliver-webhooks": {"task": "tracker.tasks.deliver_webhooks", "schedule": crontab(minute="*")},
     "send-flag-digests": {"task": "tracker.tasks.send_flag_digests", "schedule": crontab(hour="7", minute="0")},
+    # Artists who chose weekly reminders hear on Sunday evening if they logged nothing that week.
+    "send-weekly-reminders": {
+        "task": "artists.tasks.send_weekly_reminders",
+        "schedule": crontab(day_of_week="sun", hour="17", minute="0"),
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -304,6 +309,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tracker@localhost")
+# Where the tracker is reached, for the links in emails sent outside a request (the weekly
+# reminders and their one-click "stop" link): scheme and host, no trailing slash.
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 
 # The client's address: with TRUSTED_PROXY_COUNT=0 only the connection's address
 # (REMOTE_ADDR); behind N proxies that each append to X-Forwarded-For, the Nth address from

@@ -23,8 +23,9 @@ def test_every_scheduled_job_runs_in_process_without_a_broker():
     assert JobRun.objects.filter(trigger="schedule").count() == 9
     assert Flag.objects.filter(kind="unpaid_feedback", program=program).exists()
     text = out.getvalue()
-    assert "Running 11 scheduled jobs in process" in text
+    assert "Running 12 scheduled jobs in process" in text
     assert "scan-unpaid-feedback" in text and "deliver-webhooks" in text and "send-flag-digests" in text
+    assert "send-weekly-reminders" in text
 
 
 def test_a_job_runs_only_when_it_comes_due():
