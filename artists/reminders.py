@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
@@ -155,7 +155,7 @@ def _subject(programs: tuple[Program, ...]) -> str:
     return f"Nothing logged this week in {len(programs)} programs"
 
 
-def reminder_email(due: DueReminder, *, week: dt.date) -> EmailMultiAlternatives:
+def reminder_email(due: DueReminder, *, week: dt.date, connection=None) -> EmailMultiAlternatives:
     unsubscribe = stop_url(due.artist)
     context = {
         "artist": due.artist,
@@ -173,6 +173,7 @@ def reminder_email(due: DueReminder, *, week: dt.date) -> EmailMultiAlternatives
         to=[due.artist.user.email],
         # RFC 2369 and RFC 8058: mail clients offer "unsubscribe", which POSTs to the link.
         headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        connection=connection,
     )
 
 
@@ -192,13 +193,17 @@ def send_reminders(
     if dry_run:
         return due
     sent = []
-    for reminder in due:
-        with transaction.atomic():
-            _, created = ReminderSent.objects.get_or_create(
-                artist=reminder.artist, week=week, defaults={"sent_at": now, "programs": len(reminder.programs)}
-            )
-            if not created:
-                continue
-            reminder_email(reminder, week=week).send()
-        sent.append(reminder)
+    if not due:
+        return sent
+    # One connection to the mail server for the whole run.
+    with get_connection() as connection:
+        for reminder in due:
+            with transaction.atomic():
+                _, created = ReminderSent.objects.get_or_create(
+                    artist=reminder.artist, week=week, defaults={"sent_at": now, "programs": len(reminder.programs)}
+                )
+                if not created:
+                    continue
+                reminder_email(reminder, week=week, connection=connection).send()
+            sent.append(reminder)
     return sent

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from artists.models import ApprovalDecision, Artist, Work
+from artists.models import ApprovalDecision, Artist, ReminderSent, Work
 from programs.models import Enrollment
 from programs.validation import not_before_opening, not_in_future, require_access_granted, require_aware
 
@@ -165,6 +165,8 @@ def erase_artist(*, artist: Artist) -> None:
     AccessEvent.objects.filter(enrollment__artist=artist).update(recorded_by=None)
     ApprovalDecision.objects.filter(work__enrollment__artist=artist).exclude(reason="").update(reason=ERASED_TEXT)
     erase_evidence(artist=artist, erased_text=ERASED_TEXT)
+    # When they were reminded says when they were active; no figure needs it.
+    ReminderSent.objects.filter(artist=artist).delete()
     Artist.objects.filter(pk=artist.pk).update(
         user=None,
         handle=f"{ERASED_HANDLE_PREFIX}{artist.pk}",

@@ -140,13 +140,17 @@ def test_a_program_not_active_is_not_reminded(db, status):
     assert reminders.send_reminders(now=NOW) == []
 
 
-def test_an_erased_artist_gets_none(db):
+def test_an_erased_artist_gets_none_and_their_reminders_are_forgotten(db):
     artist = weekly_artist()
     enrol(artist, "Alpha Preview")
+    reminders.send_reminders(now=NOW - dt.timedelta(days=7))
     erase_artist(artist=artist)
 
     assert reminders.send_reminders(now=NOW) == []
-    assert mail.outbox == []
+    assert len(mail.outbox) == 1
+    assert not ReminderSent.objects.exists()
+    artist.refresh_from_db()
+    assert artist.reminders == "none"
 
 
 def test_a_second_run_the_same_week_sends_nothing_and_next_week_reminds_again(db):
