@@ -72,7 +72,7 @@ class DeleteAccountForm(forms.Form):
 
 class RemindersForm(forms.Form):
     reminders = forms.ChoiceField(
-        label="Reminders",
+        label="Email me a reminder",
         widget=forms.RadioSelect,
         help_text="A weekly email comes only in a week when you have logged nothing in a program where you are "
         "active, at most once a week, with a link to stop it in one click.",
