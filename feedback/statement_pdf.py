@@ -1,9 +1,14 @@
 """The statement of unpaid work (feedback.statement) as a PDF, made with reportlab's platypus:
-real text in an embedded font (Bitstream Vera, shipped with reportlab, so every machine makes
-the same file), a title, the program's terms, the unpaid contributions, the totals and what
-the program gave. Everything the artist or the program typed is escaped before reportlab's
-paragraph markup reads it."""
+real text in an embedded font, a title, the program's terms, the unpaid contributions, the
+totals and what the program gave. Everything the artist or the program typed is escaped
+before reportlab's paragraph markup reads it.
 
+The font is DejaVu Sans where it is installed (Debian's fonts-dejavu-core: Latin, Greek and
+Cyrillic scripts in full), else Bitstream Vera, which ships with reportlab (Western European
+letters only). A name to print with letters the font cannot draw is refused with a message
+(`undrawable`) rather than printed as empty boxes on a claim."""
+
+import functools
 import io
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -19,15 +24,31 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from feedback.statement import SENDS_NOTHING, Received, Statement, UnpaidLine
 
-FONT, BOLD = "Vera", "VeraBd"
-_FONTS = Path(reportlab.__file__).parent / "fonts"
+FONT, BOLD = "StatementSans", "StatementSans-Bold"
+_DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+_BUNDLED = Path(reportlab.__file__).parent / "fonts"
+# (regular, bold) files, the first pair present wins.
+FONT_FILES = (
+    (_DEJAVU / "DejaVuSans.ttf", _DEJAVU / "DejaVuSans-Bold.ttf"),
+    (_BUNDLED / "Vera.ttf", _BUNDLED / "VeraBd.ttf"),
+)
 
 
-def _register_fonts() -> None:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT, str(_FONTS / "Vera.ttf")))
-        pdfmetrics.registerFont(TTFont(BOLD, str(_FONTS / "VeraBd.ttf")))
-        pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
+@functools.cache
+def _font() -> TTFont:
+    regular, bold = next(pair for pair in FONT_FILES if pair[0].exists() and pair[1].exists())
+    font = TTFont(FONT, str(regular))
+    pdfmetrics.registerFont(font)
+    pdfmetrics.registerFont(TTFont(BOLD, str(bold)))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
+    return font
+
+
+def undrawable(text: str) -> str:
+    """The characters of `text` the PDF's font has no letter for ("" when it can draw them all)."""
+    drawable = _font().face.charToGlyph
+    missing = dict.fromkeys(c for c in text if not c.isspace() and ord(c) not in drawable)
+    return "".join(missing)
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -92,7 +113,7 @@ def _received_rows(items: list[Received], currency: str) -> list[list]:
 
 def statement_pdf(statement: Statement, *, name: str = "") -> bytes:
     """The statement as PDF bytes; `name` is printed instead of the handle when given."""
-    _register_fonts()
+    _font()
     styles = _styles()
     body, cell = styles["body"], styles["cell"]
     program, currency = statement.program, statement.currency

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from config.auth import artist_required
 from feedback.forms import StatementNameForm
 from feedback.statement import SENDS_NOTHING, statement_for
-from feedback.statement_pdf import statement_pdf
+from feedback.statement_pdf import statement_pdf, undrawable
 
 
 def _name_form(request) -> StatementNameForm:
@@ -51,6 +51,14 @@ def statement_download(request, artist, slug):
     if form.is_bound and not form.is_valid():
         return _page(request, statement, form, status=400)
     name = form.cleaned_data["name"] if form.is_bound else ""
+    missing = undrawable(name)
+    if missing:
+        form.add_error(
+            "name",
+            f"The PDF’s font has no letters for “{missing}”: print this page instead (your browser draws them), "
+            "or write the name in letters the PDF can show.",
+        )
+        return _page(request, statement, form, status=400)
     response = HttpResponse(statement_pdf(statement, name=name), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{statement.filename()}"'
     return response

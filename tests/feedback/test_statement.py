@@ -270,6 +270,19 @@ def test_the_pdf_prints_the_name_given_and_the_titles_as_typed(client, me, world
     assert "7.75 hours × 40.00 USD = 310.00 USD" in text
 
 
+def test_a_name_the_pdf_font_cannot_draw_is_refused_and_the_page_still_prints_it(client, me, world):
+    url = reverse("ledger-statement-pdf", args=["clay-studio"])
+
+    refused = client.post(url, {"name": "李小龍"})
+    printed = client.post(reverse("ledger-statement", args=["clay-studio"]), {"name": "李小龍"})
+
+    assert refused.status_code == 400
+    assert "The PDF’s font has no letters for “李小龍”" in refused.content.decode()
+    assert printed.status_code == 200 and "李小龍" in printed.content.decode()
+    latin = client.post(url, {"name": "Zoë Ó Briain"})
+    assert "Prepared by Zoë Ó Briain" in pdf_text(latin.content)
+
+
 # Who may see it
 
 
