@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count
-from django.http import Http404
 from django.utils import timezone
 
 from feedback.models import Compensation, Contribution
@@ -177,9 +176,9 @@ def _lines(contributions) -> list[UnpaidLine]:
     ]
 
 
-def statement_for(artist, program_slug: str, *, today: dt.date | None = None) -> Statement:
-    """The artist's statement for the program with this slug, as of `today` (default: today).
-    Raises Http404 when the artist is not enrolled in it, whoever else may be."""
+def statement_for(artist, program_slug: str, *, today: dt.date | None = None) -> Statement | None:
+    """The artist's statement for the program with this slug, as of `today` (default: today);
+    None when the artist is not enrolled in it, whoever else may be."""
     generated_at = timezone.now()
     today = timezone.localdate(generated_at) if today is None else today
     enrollments = Enrollment.objects.filter(artist=artist, program__slug=program_slug).select_related(
@@ -187,7 +186,7 @@ def statement_for(artist, program_slug: str, *, today: dt.date | None = None) ->
     )
     enrollment = with_owed(enrollments, today=today).first()
     if enrollment is None:
-        raise Http404("No such program in your ledger.")
+        return None
     owed = owed_of(enrollment)
     mine = Contribution.objects.filter(enrollment=enrollment)
     compensations = (

@@ -6,14 +6,21 @@ The optional name to print comes in a POST body, not the address: it may be the 
 legal name, and an address ends up in browser history and server logs. It is never stored.
 Pages under artist_required are never cached."""
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from config.auth import artist_required
 from feedback.forms import StatementNameForm
-from feedback.statement import SENDS_NOTHING, statement_for
+from feedback.statement import SENDS_NOTHING, Statement, statement_for
 from feedback.statement_pdf import statement_pdf, undrawable
+
+
+def _statement(artist, slug: str) -> Statement:
+    statement = statement_for(artist, slug)
+    if statement is None:
+        raise Http404("No such program in your ledger.")
+    return statement
 
 
 def _name_form(request) -> StatementNameForm:
@@ -37,7 +44,7 @@ def _page(request, statement, form, *, status: int = 200):
 @artist_required
 @require_http_methods(["GET", "POST"])
 def statement_page(request, artist, slug):
-    statement = statement_for(artist, slug)
+    statement = _statement(artist, slug)
     form = _name_form(request)
     invalid = form.is_bound and not form.is_valid()
     return _page(request, statement, form, status=400 if invalid else 200)
@@ -46,7 +53,7 @@ def statement_page(request, artist, slug):
 @artist_required
 @require_http_methods(["GET", "POST"])
 def statement_download(request, artist, slug):
-    statement = statement_for(artist, slug)
+    statement = _statement(artist, slug)
     form = _name_form(request)
     if form.is_bound and not form.is_valid():
         return _page(request, statement, form, status=400)
