@@ -2,8 +2,10 @@ FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
-# cairo draws the charts' PNG downloads (CairoSVG, tracker/chart_files.py).
-RUN apt-get update && apt-get install -y --no-install-recommends libcairo2 && rm -rf /var/lib/apt/lists/*
+# cairo draws the charts' PNG downloads (CairoSVG, tracker/chart_files.py); DejaVu Sans is the
+# font of the statement PDFs (feedback/statement_pdf.py), for names beyond Western European letters.
+RUN apt-get update && apt-get install -y --no-install-recommends libcairo2 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .

@@ -99,3 +99,23 @@ class ContributionFilterForm(forms.Form):
         if start and end and end < start:
             self.add_error("occurred_until", "The end of the range is before its start.")
         return cleaned
+
+
+class StatementNameForm(forms.Form):
+    """The name to print on a statement of unpaid work: never stored, only printed."""
+
+    name = forms.CharField(
+        label="Name to print",
+        max_length=120,
+        required=False,
+        strip=True,
+        help_text="Printed instead of your handle, for example your legal name on a claim. "
+        "The tracker does not keep it.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        if any(not character.isprintable() for character in name):
+            raise forms.ValidationError("Use letters, spaces and punctuation only.")
+        return name

@@ -52,15 +52,18 @@ HOURS = DecimalField(max_digits=12, decimal_places=2)
 NO_HOURS = Decimal("0.00")
 
 
+def unpaid(contributions: QuerySet[Contribution], today: dt.date, *, due: bool) -> QuerySet[Contribution]:
+    """Those of the contributions with no cash-equivalent pay, due (owed) or still within the
+    terms (not yet due): the rows behind the figures of `with_owed`, for the artist's statement."""
+    return (
+        contributions.alias(due_on=due_on()).filter(is_due(today) if due else ~is_due(today)).exclude(is_compensated())
+    )
+
+
 def _unpaid_contributions(today: dt.date, *, due: bool) -> QuerySet[Contribution]:
     """The enrollment's (OuterRef) contributions with no cash-equivalent pay, due or still within the terms."""
     return (
-        Contribution.objects.filter(enrollment=OuterRef("pk"))
-        .alias(due_on=due_on())
-        .filter(is_due(today) if due else ~is_due(today))
-        .exclude(is_compensated())
-        .order_by()
-        .values("enrollment")
+        unpaid(Contribution.objects.filter(enrollment=OuterRef("pk")), today, due=due).order_by().values("enrollment")
     )
 
 

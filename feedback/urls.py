@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from feedback import views
+from feedback import views, views_statement
 
 urlpatterns = [
     path("contributions/", views.contribution_list, name="ledger-contributions"),
@@ -13,4 +13,6 @@ urlpatterns = [
     path("compensations/new/", views.compensation_new, name="ledger-compensation-new"),
     path("compensations/<int:pk>/edit/", views.compensation_edit, name="ledger-compensation-edit"),
     path("compensations/<int:pk>/delete/", views.compensation_delete, name="ledger-compensation-delete"),
+    path("statement/<slug:slug>/", views_statement.statement_page, name="ledger-statement"),
+    path("statement/<slug:slug>/pdf", views_statement.statement_download, name="ledger-statement-pdf"),
 ]
