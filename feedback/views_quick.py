@@ -11,6 +11,7 @@ from config.forms import submit_form
 from feedback import selectors, services
 from feedback.forms_quick import QuickLogForm, hours_label, kind_phrase
 from feedback.models import Contribution
+from programs.forms import initial_enrollment
 from programs.selectors import enrollments_of
 
 
@@ -36,8 +37,11 @@ def quick_log(request, artist):
     context = {"section": "quick", "just_logged": _just_logged(request, artist)}
     if not enrollments:
         return render(request, "ledger/quick.html", context)
-    preselected = selectors.preselected_enrollment(artist, enrollments)
-    form = QuickLogForm(request.POST or None, artist=artist, initial={"enrollment": preselected.pk})
+    # `?enrollment=<id>` (from one program's ledger) picks the program; else the last used.
+    initial = initial_enrollment(request, artist) or {
+        "enrollment": selectors.preselected_enrollment(artist, enrollments).pk
+    }
+    form = QuickLogForm(request.POST or None, artist=artist, initial=initial)
     done = submit_form(
         request,
         form,

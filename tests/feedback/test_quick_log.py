@@ -2,6 +2,7 @@
 (nothing stored), who may open it, and what it says after logging."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -56,9 +57,29 @@ def test_the_last_used_program_today_and_one_hour_are_preselected(client, artist
     assert form["occurred_on"].value() == timezone.localdate()
     assert form["hours"].value() == "1"
     html = response.content.decode()
-    assert f'value="{frames.pk}" id="id_enrollment_1" required checked' in html
+    radio = re.search(rf'<input type="radio" name="enrollment" value="{frames.pk}"[^>]*>', html).group(0)
+    assert "checked" in radio
     for label in ("Bug report", "Feedback session", "Promotion", "Other"):
         assert f'name="kind" value="{Contribution.Kind(label.lower().replace(" ", "_")).value}">{label}<' in html
+
+
+def test_the_page_reads_a_bounded_number_of_queries(client, artist, two_programs, django_assert_max_num_queries):
+    for _ in range(5):
+        factories.EnrollmentFactory(artist=artist)
+    client.force_login(artist.user)
+
+    with django_assert_max_num_queries(10):
+        assert client.get(URL).status_code == 200
+
+
+def test_a_program_ledger_links_to_the_quick_log_on_its_own_program(client, artist, two_programs):
+    pictures, frames = two_programs
+    client.force_login(artist.user)
+
+    html = client.get(reverse("ledger-enrollment", args=[pictures.pk])).content.decode()
+    assert f'href="{URL}?enrollment={pictures.pk}"' in html
+
+    assert client.get(f"{URL}?enrollment={pictures.pk}").context["form"]["enrollment"].value() == pictures.pk
 
 
 def test_without_a_logged_contribution_the_first_active_program_is_preselected(client, artist):
@@ -157,6 +178,16 @@ def test_a_date_before_the_program_opened_is_refused(client, artist, two_program
 
     assert "this is before that" in response.context["form"].errors["occurred_on"][0]
     assert Contribution.objects.count() == before
+
+
+def test_a_program_without_a_grant_date_is_refused_on_its_chip(client, artist):
+    invited = factories.EnrollmentFactory(artist=artist, granted_on=None)
+    client.force_login(artist.user)
+
+    response = _post(client, invited)
+
+    assert response.context["form"].errors["enrollment"] == ["Record when access to this program was granted first."]
+    assert Contribution.objects.count() == 0
 
 
 def test_without_a_kind_nothing_is_logged(client, artist, two_programs):
