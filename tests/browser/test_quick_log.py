@@ -145,3 +145,20 @@ def test_without_javascript_the_quick_log_still_logs(browser, live_server, artis
     assert contribution.occurred_on == timezone.localdate()
     page.screenshot(path=str(ARTIFACTS / "quick-log-phone-375-no-js.png"), full_page=True)
     context.close()
+
+
+def test_pressing_enter_in_a_field_logs_nothing(browser, live_server, artist):
+    """Enter submits a form with its first submit button: it must not log the first kind."""
+    context, page = signed_in(browser, live_server, artist)
+    page.goto("/me/log/")
+
+    page.get_by_text("Title and note").click()
+    page.get_by_label("Title").fill("Half-typed")
+    page.get_by_label("Title").press("Enter")
+    page.get_by_label("Other", exact=True).fill("2")
+    page.get_by_label("Other", exact=True).press("Enter")
+
+    page.wait_for_timeout(500)
+    expect(page.get_by_role("alert")).to_have_count(0)
+    assert Contribution.objects.count() == 2
+    context.close()
