@@ -120,3 +120,19 @@ def compensations_of(artist, *, enrollment: Enrollment | None = None) -> QuerySe
     if enrollment is not None:
         compensations = compensations.filter(enrollment=enrollment)
     return compensations
+
+
+def preselected_enrollment(artist, enrollments: list[Enrollment]) -> Enrollment | None:
+    """The program the quick log starts on, among the artist's `enrollments`: the program of
+    their most recently logged contribution, else their first active enrollment, else the first."""
+    last_logged = (
+        Contribution.objects.filter(enrollment__artist=artist)
+        .order_by("-created_at", "-id")
+        .values_list("enrollment_id", flat=True)
+        .first()
+    )
+    by_id = {enrollment.pk: enrollment for enrollment in enrollments}
+    if last_logged in by_id:
+        return by_id[last_logged]
+    active = [enrollment for enrollment in enrollments if enrollment.status == Enrollment.Status.ACTIVE]
+    return (active or enrollments or [None])[0]

@@ -2,9 +2,10 @@
 
 from django.urls import path
 
-from feedback import views, views_statement
+from feedback import views, views_quick, views_statement
 
 urlpatterns = [
+    path("log/", views_quick.quick_log, name="quick-log"),
     path("contributions/", views.contribution_list, name="ledger-contributions"),
     path("contributions/new/", views.contribution_new, name="ledger-contribution-new"),
     path("contributions/<int:pk>/edit/", views.contribution_edit, name="ledger-contribution-edit"),
