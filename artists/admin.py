@@ -31,7 +31,8 @@ class ArtistAdmin(admin.ModelAdmin):
     list_filter = ("show_public_name", "country")
     search_fields = ("handle", "public_name", "user__username", "user__email")
     autocomplete_fields = ("user",)
-    readonly_fields = ("created_at",)
+    # Reminder emails are the artist's own choice (artists/reminders.py): staff see it, never set it.
+    readonly_fields = ("reminders", "created_at")
     inlines = (EnrollmentInline,)
 
     def get_queryset(self, request):

@@ -208,8 +208,8 @@ def test_the_overview_has_an_owed_column_per_program(client, me, world):
     assert '<th scope="col" class="num">Owed</th>' in text
     pictures = '<span class="nowrap">450.00 USD</span><br><small class="muted">5 h not yet due</small></td>'
     frames = '<span class="nowrap">100.03 EUR</span><br><small class="muted">at the default rate</small></td>'
-    assert f'<td class="num">{pictures}' in text
-    assert f'<td class="num">{frames}' in text
+    assert f'<td class="num" data-label="Owed">{pictures}' in text
+    assert f'<td class="num" data-label="Owed">{frames}' in text
 
 
 def test_large_amounts_are_grouped_by_thousands(client, me):
