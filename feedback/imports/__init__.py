@@ -16,10 +16,13 @@ Three steps, each a plain function that the web pages and `manage.py import_ledg
 The package is split by concern, each part using only the ones before it:
 
 - `reading`: decoding an uploaded file (`CsvFile`, `MAX_FILE_BYTES`), its delimiter and
-  header, the columns of each kind of file (`COLUMNS`, `CONTRIBUTIONS`, `COMPENSATIONS`)
-  and the template;
+  header, the columns of each kind of file (`COLUMNS`, `CONTRIBUTIONS`, `COMPENSATIONS`,
+  `ALLOCATIONS`) and the template;
+- `values`: each kind of cell checked and parsed (`RowProblems`, `decimal_value` …);
 - `checking`: every row checked against the artist's programs and the services' rules,
-  giving parsed rows and `RowError`s collected in an `ImportPreview` (`preview_import`);
+  giving parsed rows and `RowError`s collected in an `ImportPreview` (`preview_import`).
+  An export's own files import back: a contribution's `id` is a ref that compensations'
+  `contributions` column and `allocations.csv` name, `currency` must be the program's;
 - `writing`: the checked import written in one transaction under the artist's import
   lock (`import_ledger`, `lock_imports_of`).
 
@@ -34,6 +37,7 @@ from feedback.imports.checking import (
     preview_import,
 )
 from feedback.imports.reading import (
+    ALLOCATIONS,
     COLUMNS,
     COMPENSATIONS,
     CONTRIBUTIONS,
@@ -47,6 +51,7 @@ from feedback.imports.reading import (
 from feedback.imports.writing import ImportFailed, ImportRefused, import_ledger, lock_imports_of
 
 __all__ = [
+    "ALLOCATIONS",
     "COLUMNS",
     "COMPENSATIONS",
     "CONTRIBUTIONS",

@@ -1,9 +1,9 @@
 """Reading the uploaded CSV files of an import: decoding, delimiters, the header.
 
 `CsvFile` is one file as uploaded; `COLUMNS` names the columns each kind of file
-(`CONTRIBUTIONS`, `COMPENSATIONS`) takes; `_read_table` turns a file into numbered rows of
-{column: value}, reporting what cannot be read as `RowError`s, a cell PostgreSQL could not
-store (a NUL character) included. `template_csv` writes the
+(`CONTRIBUTIONS`, `COMPENSATIONS`, an export's `ALLOCATIONS`) takes; `_read_table` turns a
+file into numbered rows of {column: value}, reporting what cannot be read as `RowError`s,
+a cell PostgreSQL could not store (a NUL character) included. `template_csv` writes the
 downloadable example of each file.
 """
 
@@ -21,15 +21,27 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 
 CONTRIBUTIONS = "contributions"
 COMPENSATIONS = "compensations"
+ALLOCATIONS = "allocations"
 
 
 @dataclass(frozen=True)
 class Columns:
+    """The columns of one kind of file. `required` and `optional` are the ones a person
+    writes (the template's); `exported` are the columns "download my data" adds, read to
+    import an export back (artists.exports.TABLES); `ignored` are export columns that carry
+    no record (figures computed on the day of the export), accepted by name and never read."""
+
     required: tuple[str, ...]
     optional: tuple[str, ...]
+    exported: tuple[str, ...] = ()
+    ignored: tuple[str, ...] = ()
 
     @property
     def all(self) -> tuple[str, ...]:
+        return self.required + self.optional + self.exported
+
+    @property
+    def written(self) -> tuple[str, ...]:
         return self.required + self.optional
 
 
@@ -37,11 +49,18 @@ COLUMNS = {
     CONTRIBUTIONS: Columns(
         required=("program", "kind", "title", "hours_spent", "occurred_on"),
         optional=("requested_by_program", "description", "ref"),
+        # The export's id: a ref that compensations' contributions and allocations name.
+        exported=("id",),
     ),
     COMPENSATIONS: Columns(
         required=("program", "kind", "amount", "paid_on"),
         optional=("note", "pays_for"),
+        # id: named by allocations; currency: checked against the program's; contributions:
+        # the ids of the export's contributions it pays for.
+        exported=("id", "currency", "contributions"),
     ),
+    # The exact parts of each compensation (the export's allocations.csv), by export ids.
+    ALLOCATIONS: Columns(required=("compensation", "contribution", "amount"), optional=()),
 }
 
 TEMPLATE_ROWS = {
@@ -109,7 +128,7 @@ class RowError:
 def template_csv(kind: str) -> str:
     """The example file for `contributions` or `compensations`: the header and two rows."""
     out = io.StringIO()
-    writer = csv_safe.DictWriter(out, fieldnames=COLUMNS[kind].all, lineterminator="\r\n")
+    writer = csv_safe.DictWriter(out, fieldnames=COLUMNS[kind].written, lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(TEMPLATE_ROWS[kind])
     return out.getvalue()
@@ -215,13 +234,8 @@ def _header_is_usable(names: list[str], columns: Columns, problem: Callable[[int
             problem(1, f"The column {name} appears twice.")
             usable = False
         seen.add(name)
-        if name not in columns.all:
-            hint = (
-                " The import only adds new records; to refer to a row of this import, give it a ref."
-                if name == "id"
-                else ""
-            )
-            problem(1, f"Unknown column {name!r}. The columns are: {', '.join(columns.all)}.{hint}")
+        if name not in columns.all and name not in columns.ignored:
+            problem(1, f"Unknown column {name!r}. The columns are: {', '.join(columns.written)}.")
             usable = False
     missing = [name for name in columns.required if name not in seen]
     if missing:
