@@ -19,8 +19,8 @@ from feedback.imports.reading import (
     CONTRIBUTIONS,
     CsvFile,
     RowError,
-    _read_table,
-    _Table,
+    Table,
+    read_table,
 )
 from feedback.imports.values import (
     RowProblems,
@@ -352,7 +352,7 @@ def _same_currency(currency: str, enrollment: Enrollment | None, problems: RowPr
 
 
 def _check_allocations(
-    table: _Table,
+    table: Table,
     compensations_file: CsvFile,
     compensations: dict[str, CompensationRow | tuple],
     refs: dict[str, tuple[int, Enrollment | None]],
@@ -409,7 +409,7 @@ def _check_allocations(
         compensation.exact_parts = allocated
 
 
-def _pays_for_ids(tables: list[_Table]) -> set[int]:
+def _pays_for_ids(tables: list[Table]) -> set[int]:
     ids = set()
     for table in tables:
         for _line, values in table.rows:
@@ -420,7 +420,7 @@ def _pays_for_ids(tables: list[_Table]) -> set[int]:
     return ids
 
 
-def _load_context(artist, tables: list[_Table], *, lock: bool) -> _Context:
+def _load_context(artist, tables: list[Table], *, lock: bool) -> _Context:
     enrollments = enrollments_of(artist)
     if lock:
         enrollments = enrollments.select_for_update(of=("self",))
@@ -448,8 +448,8 @@ def _check(
     allocations: CsvFile | None = None,
 ) -> ImportPreview:
     errors: list[RowError] = []
-    contribution_table = _read_table(contributions, COLUMNS[CONTRIBUTIONS], errors) if contributions else None
-    compensation_table = _read_table(compensations, COLUMNS[COMPENSATIONS], errors) if compensations else None
+    contribution_table = read_table(contributions, COLUMNS[CONTRIBUTIONS], errors) if contributions else None
+    compensation_table = read_table(compensations, COLUMNS[COMPENSATIONS], errors) if compensations else None
     tables = [t for t in (contribution_table, compensation_table) if t is not None]
     if not tables:
         raise ValueError("Give a contributions file, a compensations file or both.")
@@ -457,7 +457,7 @@ def _check(
     if allocations is not None:
         if not (contributions and compensations):
             raise ValueError("An allocations file goes with the contributions and compensations files it links.")
-        allocation_table = _read_table(allocations, COLUMNS[ALLOCATIONS], errors)
+        allocation_table = read_table(allocations, COLUMNS[ALLOCATIONS], errors)
     if not errors and not any(t.rows for t in tables):
         for table in tables:
             errors.append(RowError(table.file.name, 2, "There are no rows under the header: nothing to import."))

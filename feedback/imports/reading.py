@@ -1,7 +1,7 @@
 """Reading the uploaded CSV files of an import: decoding, delimiters, the header.
 
 `CsvFile` is one file as uploaded; `COLUMNS` names the columns each kind of file
-(`CONTRIBUTIONS`, `COMPENSATIONS`, an export's `ALLOCATIONS`) takes; `_read_table` turns a
+(`CONTRIBUTIONS`, `COMPENSATIONS`, an export's `ALLOCATIONS`) takes; `read_table` turns a
 file into numbered rows of {column: value}, reporting what cannot be read as `RowError`s,
 a cell PostgreSQL could not store (a NUL character) included. `template_csv` writes the
 downloadable example of each file.
@@ -135,7 +135,7 @@ def template_csv(kind: str) -> str:
 
 
 @dataclass
-class _Table:
+class Table:
     file: CsvFile
     rows: list[tuple[int, dict[str, str]]]
 
@@ -151,9 +151,9 @@ def _sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _read_table(file: CsvFile, columns: Columns, errors: list[RowError]) -> _Table:
+def read_table(file: CsvFile, columns: Columns, errors: list[RowError]) -> Table:
     """Decode a file and return its rows as {column: stripped value}, numbered like a spreadsheet."""
-    table = _Table(file, [])
+    table = Table(file, [])
 
     def problem(line: int, message: str) -> None:
         errors.append(RowError(file.name, line, message))
