@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from artists import views_privacy
+from artists import views_privacy, views_restore
 
 urlpatterns = [
     path("profile/", views_privacy.profile, name="profile"),
@@ -10,4 +10,6 @@ urlpatterns = [
     path("export/zip/", views_privacy.export_zip, name="export-zip"),
     path("export/json/", views_privacy.export_json, name="export-json"),
     path("delete/", views_privacy.delete_account, name="delete-account"),
+    # Beside the spreadsheet import (feedback.urls_import, under /me/import/).
+    path("import/export/", views_restore.import_export, name="import-export"),
 ]
