@@ -19,6 +19,8 @@ The package is split by concern, each part using only the ones before it:
   header, the columns of each kind of file (`COLUMNS`, `CONTRIBUTIONS`, `COMPENSATIONS`,
   `ALLOCATIONS`) and the template;
 - `values`: each kind of cell checked and parsed (`RowProblems`, `decimal_value` …);
+- `rows`: the parsed rows and the `ImportPreview` that gathers them;
+- `exported`: an export's own columns (ids, currency) and its `allocations.csv`;
 - `checking`: every row checked against the artist's programs and the services' rules,
   giving parsed rows and `RowError`s collected in an `ImportPreview` (`preview_import`).
   An export's own files import back: a contribution's `id` is a ref that compensations'
@@ -29,13 +31,7 @@ The package is split by concern, each part using only the ones before it:
 Callers import from `feedback.imports`; the names below are the ones they use.
 """
 
-from feedback.imports.checking import (
-    CompensationRow,
-    ContributionRow,
-    ImportPreview,
-    ProgramTotals,
-    preview_import,
-)
+from feedback.imports.checking import preview_import
 from feedback.imports.reading import (
     ALLOCATIONS,
     COLUMNS,
@@ -48,6 +44,7 @@ from feedback.imports.reading import (
     RowError,
     template_csv,
 )
+from feedback.imports.rows import CompensationRow, ContributionRow, ImportPreview, ProgramTotals
 from feedback.imports.writing import ImportFailed, ImportRefused, import_ledger, lock_imports_of
 
 __all__ = [

@@ -6,12 +6,11 @@ rows and every problem found, in file and line order. `_check` is shared with
 `feedback.imports.writing`, which runs it again under locks before writing.
 """
 
-import datetime as dt
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
+from feedback.imports.exported import as_id, check_allocations, check_currency, is_id, read_export_id
 from feedback.imports.reading import (
     ALLOCATIONS,
     COLUMNS,
@@ -22,6 +21,7 @@ from feedback.imports.reading import (
     Table,
     read_table,
 )
+from feedback.imports.rows import CompensationRow, ContributionRow, ImportPreview
 from feedback.imports.values import (
     RowProblems,
     choice,
@@ -31,105 +31,12 @@ from feedback.imports.values import (
     text_value,
     yes_no,
 )
-from feedback.models import Compensation, CompensationAllocation, Contribution
+from feedback.models import Compensation, Contribution
 from programs.models import Enrollment, Program
 from programs.selectors import enrollments_of, programs_open_to
 from programs.validation import not_before_opening, not_in_future, require_access_granted
 
 MAX_REF_LENGTH = 100
-# Larger than any id PostgreSQL's bigint can hold: cannot name a contribution.
-MAX_ID = 2**63 - 1
-
-
-@dataclass
-class ContributionRow:
-    line: int
-    enrollment: Enrollment
-    kind: str
-    title: str
-    description: str
-    hours_spent: Decimal
-    occurred_on: dt.date
-    requested_by_program: bool
-    ref: str
-    # The id the row had in an export (its contributions.csv), a ref that only digits name.
-    export_id: str = ""
-
-    @property
-    def program(self) -> Program:
-        return self.enrollment.program
-
-
-@dataclass
-class CompensationRow:
-    line: int
-    enrollment: Enrollment
-    kind: str
-    amount: Decimal
-    paid_on: dt.date
-    note: str
-    pays_for: str
-    # What the amount is split across: refs of rows in this import and existing contributions.
-    paid_for_refs: list[str] = field(default_factory=list)
-    paid_for_existing: list[Contribution] = field(default_factory=list)
-    # The id the row had in an export, and the exact parts of its allocations.csv rows
-    # (ref of a contribution of this import → amount); None: the amount is split by hours.
-    export_id: str = ""
-    exact_parts: dict[str, Decimal] | None = None
-
-    @property
-    def program(self) -> Program:
-        return self.enrollment.program
-
-    @property
-    def paid_for_count(self) -> int:
-        if self.exact_parts is not None:
-            return len(self.exact_parts)
-        return len(self.paid_for_refs) + len(self.paid_for_existing)
-
-
-@dataclass
-class ProgramTotals:
-    program: Program
-    contributions: int = 0
-    hours: Decimal = Decimal("0")
-    compensations: int = 0
-    amount: Decimal = Decimal("0")
-    contributions_paid_for: int = 0
-
-
-@dataclass
-class ImportPreview:
-    contributions: list[ContributionRow]
-    compensations: list[CompensationRow]
-    errors: list[RowError]
-
-    @property
-    def is_valid(self) -> bool:
-        return not self.errors
-
-    @property
-    def allocation_count(self) -> int:
-        return sum(row.paid_for_count for row in self.compensations)
-
-    @property
-    def record_count(self) -> int:
-        """Rows written on commit: contributions, compensations and their allocations."""
-        return len(self.contributions) + len(self.compensations) + self.allocation_count
-
-    @property
-    def totals(self) -> list[ProgramTotals]:
-        by_program: dict[int, ProgramTotals] = {}
-        for row in self.contributions:
-            totals = by_program.setdefault(row.program.pk, ProgramTotals(row.program))
-            totals.contributions += 1
-            totals.hours += row.hours_spent
-        for row in self.compensations:
-            totals = by_program.setdefault(row.program.pk, ProgramTotals(row.program))
-            totals.compensations += 1
-            totals.amount += row.amount
-            totals.contributions_paid_for += row.paid_for_count
-        return sorted(by_program.values(), key=lambda t: (t.program.name, t.program.slug))
 
 
 @dataclass
@@ -191,7 +98,7 @@ class _Checker:
         )
         ref = values.get("ref", "")
         key = ref.casefold()
-        if _is_id(ref):
+        if is_id(ref):
             problems.add("ref", f"{ref!r} is only digits, which pays_for reads as a contribution id. Add a letter.")
         elif len(ref) > MAX_REF_LENGTH:
             problems.add("ref", f"At most {MAX_REF_LENGTH} characters.")
@@ -200,7 +107,7 @@ class _Checker:
         elif key:
             refs[key] = (line, enrollment)
         # Only an id is all digits, so ids and refs share `refs` without meeting.
-        export_id = _export_id(values.get("id", ""), refs, line, enrollment, problems)
+        export_id = read_export_id(values.get("id", ""), refs, line, enrollment, problems)
         if problems.found:
             return None
         return ContributionRow(
@@ -232,7 +139,7 @@ class _Checker:
         if paid_on is not None:
             service_rule(lambda: not_in_future(paid_on, "paid_on"), "paid_on", problems)
         note = text_value(values.get("note", ""), Compensation, "note", "note", problems, required=False)
-        _same_currency(values.get("currency", ""), enrollment, problems)
+        check_currency(values.get("currency", ""), enrollment, problems)
         pays_for, column = values.get("pays_for", ""), "pays_for"
         if values.get("contributions", ""):
             if pays_for:
@@ -241,7 +148,7 @@ class _Checker:
         paid_for_refs, paid_for_existing = self.paid_for(
             pays_for, enrollment, refs, contributions_file, problems, column=column
         )
-        export_id = _export_id(values.get("id", ""), self.compensation_ids, line, enrollment, problems)
+        export_id = read_export_id(values.get("id", ""), self.compensation_ids, line, enrollment, problems)
         if problems.found:
             return None
         row = CompensationRow(
@@ -286,7 +193,7 @@ class _Checker:
                 continue
             seen.add(key)
             # In pays_for, digits are ids already in the ledger, never an export's.
-            if key in refs and (column == "contributions" or not _is_id(key)):
+            if key in refs and (column == "contributions" or not is_id(key)):
                 ref_line, ref_enrollment = refs[key]
                 if enrollment is not None and ref_enrollment is not None and ref_enrollment != enrollment:
                     problems.add(
@@ -295,9 +202,15 @@ class _Checker:
                         f"{ref_enrollment.program.name}, not {program_name}.",
                     )
                 paid_for_refs.append(key)
-            elif _is_id(entry):
-                existing = self.context.existing.get(_as_id(entry))
-                if existing is None or enrollment is None or existing.enrollment_id != enrollment.pk:
+            elif is_id(entry):
+                existing = self.context.existing.get(as_id(entry))
+                if column == "contributions" and existing is None and contributions_file is None:
+                    problems.add(
+                        column,
+                        f"{entry} is the id of a row of the export's contributions.csv: upload that file "
+                        "together with this one.",
+                    )
+                elif existing is None or enrollment is None or existing.enrollment_id != enrollment.pk:
                     problems.add(column, f"You have no contribution with id {entry} in {program_name}.")
                 else:
                     paid_for_existing.append(existing)
@@ -312,110 +225,13 @@ class _Checker:
         return paid_for_refs, paid_for_existing
 
 
-def _is_id(value: str) -> bool:
-    return value.isascii() and value.isdigit()
-
-
-def _as_id(value: str) -> int | None:
-    """The id a pays_for entry of digits names, or None when no row can have it."""
-    if len(value) > len(str(MAX_ID)) or int(value) > MAX_ID:
-        return None
-    return int(value)
-
-
-def _export_id(value: str, seen: dict, line: int, enrollment: Enrollment | None, problems: RowProblems) -> str:
-    """The row's id in an export (digits, once per file), noted in `seen`; "" when none."""
-    if not value:
-        return ""
-    if not _is_id(value) or _as_id(value) is None:
-        problems.add("id", f"{value!r} is not an id: an export's ids are whole numbers.")
-        return ""
-    if value in seen:
-        problems.add("id", f"The id {value} is already used on line {_line_of(seen[value])}.")
-        return ""
-    seen[value] = (line, enrollment)
-    return value
-
-
-def _line_of(entry) -> int:
-    return entry[0] if isinstance(entry, tuple) else entry.line
-
-
-def _same_currency(currency: str, enrollment: Enrollment | None, problems: RowProblems) -> None:
-    """An export names each amount's currency; in another one, the amount means something else."""
-    if currency and enrollment is not None and currency.strip().upper() != enrollment.program.currency.upper():
-        problems.add(
-            "currency",
-            f"This amount is in {currency} but {enrollment.program.name} pays in {enrollment.program.currency}. "
-            "Convert it (and change the currency) or leave it out of the import.",
-        )
-
-
-def _check_allocations(
-    table: Table,
-    compensations_file: CsvFile,
-    compensations: dict[str, CompensationRow | tuple],
-    refs: dict[str, tuple[int, Enrollment | None]],
-    errors: list[RowError],
-) -> None:
-    """Give each compensation the exact parts an export's allocations.csv lists (by the
-    export's ids), instead of a split by hours: the sum within the amount, each part paying
-    for a contribution of the same program, the contributions column agreeing."""
-    parts: dict[str, dict[str, Decimal]] = {}
-    for line, values in table.rows:
-        problems = RowProblems(table.file, line, errors)
-        compensation_id, contribution_id = values["compensation"], values["contribution"]
-        compensation = compensations.get(compensation_id)
-        if compensation_id not in compensations:
-            problems.add("compensation", f"No row of the compensations file has the id {compensation_id!r}.")
-        contribution = refs.get(contribution_id) if _is_id(contribution_id) else None
-        if contribution is None:
-            problems.add("contribution", f"No row of the contributions file has the id {contribution_id!r}.")
-        amount = decimal_value(values["amount"], CompensationAllocation, "amount", "amount", problems)
-        if problems.found or not isinstance(compensation, CompensationRow) or contribution[1] is None:
-            continue  # A row of the other files with problems has them listed there.
-        if contribution[1] != compensation.enrollment:
-            problems.add(
-                "contribution",
-                f"Contribution {contribution_id} is to {contribution[1].program.name}, but compensation "
-                f"{compensation_id} was paid by {compensation.program.name}.",
-            )
-            continue
-        of_compensation = parts.setdefault(compensation_id, {})
-        if contribution_id in of_compensation:
-            problems.add("contribution", f"Contribution {contribution_id} is listed twice for this compensation.")
-            continue
-        of_compensation[contribution_id] = amount
-        total = sum(of_compensation.values(), Decimal(0))
-        if total > compensation.amount:
-            problems.add(
-                "amount",
-                f"The parts of compensation {compensation_id} add up to {total}, more than its amount "
-                f"{compensation.amount}.",
-            )
-    for compensation_id, compensation in compensations.items():
-        if not isinstance(compensation, CompensationRow):
-            continue
-        allocated = parts.get(compensation_id, {})
-        if set(allocated) != set(compensation.paid_for_refs) or compensation.paid_for_existing:
-            errors.append(
-                RowError(
-                    compensations_file.name,
-                    compensation.line,
-                    "contributions: The contributions listed here are not the ones allocations.csv "
-                    "gives parts of this compensation to.",
-                )
-            )
-        compensation.exact_parts = allocated
-
-
 def _pays_for_ids(tables: list[Table]) -> set[int]:
     ids = set()
     for table in tables:
         for _line, values in table.rows:
             for entry in f"{values.get('pays_for', '')};{values.get('contributions', '')}".split(";"):
                 entry = entry.strip()
-                if _is_id(entry) and (number := _as_id(entry)) is not None:
+                if is_id(entry) and (number := as_id(entry)) is not None:
                     ids.add(number)
     return ids
 
@@ -475,7 +291,7 @@ def _check(
             if (row := checker.compensation(compensations, line, values, refs, contributions)) is not None:
                 preview.compensations.append(row)
     if allocation_table is not None and compensation_table is not None:
-        _check_allocations(allocation_table, compensations, checker.compensation_ids, refs, errors)
+        check_allocations(allocation_table, compensations, checker.compensation_ids, refs, errors)
         tables.append(allocation_table)
     # Problems in file order, then line order (a stable sort keeps a row's problems in column order).
     file_order = {table.file.name: position for position, table in reversed(list(enumerate(tables)))}

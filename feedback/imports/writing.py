@@ -12,8 +12,9 @@ from collections.abc import Callable
 
 from django.db import DatabaseError, connection, transaction
 
-from feedback.imports.checking import ImportPreview, _check
+from feedback.imports.checking import _check
 from feedback.imports.reading import CsvFile, RowError
+from feedback.imports.rows import ImportPreview
 from feedback.models import Compensation, CompensationAllocation, Contribution
 from feedback.services import split_by_hours
 
