@@ -7,13 +7,20 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from artists import exports, restore
 from config.api import IsArtist
 from config.auth import current_artist
+from config.schema import ErrorSerializer
 from feedback.imports import MAX_FILE_BYTES, ImportFailed, ImportRefused
+from programs.api import AnyAccept
+
+# application/zip, or octet-stream for a client that asks only for that (generated clients
+# read downloads as bytes only under that name).
+ZIP_TYPES = ["application/zip", "application/octet-stream"]
 
 
 class ExportZipView(APIView):
@@ -21,13 +28,17 @@ class ExportZipView(APIView):
     the file POST /api/v1/me/import/ takes."""
 
     permission_classes = [IsAuthenticated, IsArtist]
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = AnyAccept
 
-    @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, content_type): OpenApiTypes.BINARY for content_type in ZIP_TYPES})
     def get(self, request):
         artist = current_artist(request)
+        accept = request.headers.get("Accept", "")
+        asks_for_bytes = ZIP_TYPES[1] in accept and ZIP_TYPES[0] not in accept
         return HttpResponse(
             exports.export_zip(artist),
-            content_type="application/zip",
+            content_type=ZIP_TYPES[1] if asks_for_bytes else ZIP_TYPES[0],
             headers={"Content-Disposition": f'attachment; filename="early-access-tracker-{artist.handle}.zip"'},
         )
 
@@ -41,15 +52,13 @@ class ExportUploadSerializer(serializers.Serializer):
         return upload
 
 
-class ImportProblemSerializer(serializers.Serializer):
-    file = serializers.CharField(help_text="The file of the export: contributions.csv …")
-    line = serializers.IntegerField(help_text="The line, numbered as a spreadsheet does (the header is 1).")
-    message = serializers.CharField()
-
-
-class ImportRefusedSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    errors = ImportProblemSerializer(many=True)
+def refusal(refused: ImportRefused) -> dict:
+    """The 400 body of a refused export: the problems by file, each with its line (numbered
+    as a spreadsheet does: the header is line 1) and message."""
+    files: dict[str, list[dict]] = {}
+    for error in refused.errors:
+        files.setdefault(error.file, []).append({"line": error.line, "message": error.message})
+    return {"detail": f"{refused}; nothing was imported.", "files": files}
 
 
 class ImportExportView(APIView):
@@ -69,7 +78,13 @@ class ImportExportView(APIView):
                 description="How many records of each table were imported: enrollments, access_events, "
                 "contributions, works, decisions, compensations, allocations.",
             ),
-            400: ImportRefusedSerializer,
+            400: OpenApiResponse(
+                response=OpenApiTypes.OBJECT,
+                description="Nothing was imported. `file`: the upload itself is refused (missing, too large). "
+                "Otherwise `detail` and `files`: for each file of the export ({file}.csv, or the zip's own "
+                "name), a list of {line, message}.",
+            ),
+            409: OpenApiResponse(response=ErrorSerializer, description="The database refused the write; try again."),
         },
     )
     def post(self, request):
@@ -80,13 +95,7 @@ class ImportExportView(APIView):
             files = restore.read_export(file.name, b"".join(file.chunks()))
             result = restore.restore_export(artist=current_artist(request), files=files)
         except ImportRefused as refused:
-            return Response(
-                {
-                    "detail": f"{refused}; nothing was imported.",
-                    "errors": [{"file": e.file, "line": e.line, "message": e.message} for e in refused.errors],
-                },
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return Response(refusal(refused), status=status.HTTP_400_BAD_REQUEST)
         except ImportFailed as failed:
-            return Response({"detail": str(failed), "errors": []}, status=status.HTTP_409_CONFLICT)
+            return Response({"detail": str(failed)}, status=status.HTTP_409_CONFLICT)
         return Response(result.counts, status=status.HTTP_201_CREATED)

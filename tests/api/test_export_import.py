@@ -42,7 +42,8 @@ def post(client, archive: bytes, name: str = "export.zip"):
 def messages_of(response) -> list[str]:
     assert response.status_code == 400, response.content
     assert response.json()["detail"].endswith("nothing was imported.")
-    return [f"{e['file']}:{e['line']}: {e['message']}" for e in response.json()["errors"]]
+    files = response.json()["files"]
+    return [f"{file}:{e['line']}: {e['message']}" for file, errors in files.items() for e in errors]
 
 
 def records() -> tuple[int, ...]:
@@ -74,6 +75,22 @@ def test_the_zip_download_is_the_artists_own_export(exported, newcomer):
     mine = tables_of(newcomer.get("/api/v1/me/export/zip/").content)
     assert mine["contributions"] == [] and mine["enrollments"] == []
     assert len(exported["contributions"]) == 6
+
+
+def test_the_zip_download_answers_as_bytes_to_a_client_that_asks_for_them(newcomer):
+    response = newcomer.get("/api/v1/me/export/zip/", HTTP_ACCEPT="application/octet-stream")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/octet-stream"
+    assert set(tables_of(response.content)) == {
+        "profile",
+        "enrollments",
+        "access_events",
+        "contributions",
+        "works",
+        "decisions",
+        "compensations",
+        "allocations",
+    }
 
 
 def test_an_upload_that_is_not_a_zip_is_refused(newcomer):

@@ -133,5 +133,5 @@ def test_a_second_import_of_the_same_export_is_refused_and_doubles_nothing():
 
     response = mover.post("/api/v1/me/import/", {"file": SimpleUploadedFile("e.zip", archive)})
     assert response.status_code == 400
-    assert "already has 3 programs" in response.json()["errors"][0]["message"]
+    assert "already has 3 programs" in response.json()["files"]["export"][0]["message"]
     assert stored() == counts
