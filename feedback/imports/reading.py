@@ -177,7 +177,7 @@ def read_table(file: CsvFile, columns: Columns, errors: list[RowError]) -> Table
         if not _header_is_usable(names, columns, problem):
             return table
         for line, cells in enumerate(reader, start=2):
-            values = [cell.strip() for cell in cells]
+            values = [_unescaped(cell.strip()) for cell in cells]
             if not any(values):
                 continue
             if any(values[len(names) :]):
@@ -199,6 +199,15 @@ def read_table(file: CsvFile, columns: Columns, errors: list[RowError]) -> Table
     except csv.Error as error:
         problem(line + 1, f"The file cannot be read as CSV here ({error}).")
     return table
+
+
+def _unescaped(cell: str) -> str:
+    """A cell as written before config.csv_safe kept a spreadsheet from running it: the
+    quote it put before `=`, `+`, `-`, `@` … is taken off again, so an export's text comes
+    back as it was (and the next export escapes it again)."""
+    if cell.startswith("'") and cell[1:].startswith(csv_safe.DANGEROUS_FIRST):
+        return cell[1:]
+    return cell
 
 
 # What PostgreSQL cannot keep in a text column: the NUL character, and (in UTF-8) a lone

@@ -59,7 +59,8 @@ def artist_with_everything():
         )
 
     call = contribution(in_video, "feedback_session", "1.50", 120, description="Camera tests; three crashes")
-    bug = contribution(in_video, "bug_report", "0.75", 60)
+    # Text a spreadsheet would run as a formula: the export quotes it, the import unquotes it.
+    bug = contribution(in_video, "bug_report", "0.75", 60, description="-5 fps at night; @team knows")
     promo = contribution(in_video, "promotion", "4.00", 60, requested_by_program=True)
     # Logged later but happened earlier: ids and dates in different orders.
     contribution(in_video, "exploration", "2.25", 150)
@@ -72,7 +73,7 @@ def artist_with_everything():
         amount=Decimal("150.00"),
         paid_on=days_ago(50),
         allocations={call.pk: Decimal("40.00"), promo.pk: Decimal("70.50")},
-        note="March invoice",
+        note="=March invoice",
     )
     record_compensation(
         enrollment=in_video, kind="credits", amount=Decimal("25.00"), paid_on=days_ago(45), contributions=[bug]
