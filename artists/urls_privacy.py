@@ -1,8 +1,8 @@
-"""An artist's own account pages: profile, reminders, export, deletion."""
+"""An artist's own account pages: profile, reminders, export, import of an export, deletion."""
 
 from django.urls import path
 
-from artists import views_privacy, views_reminders
+from artists import views_privacy, views_reminders, views_restore
 
 urlpatterns = [
     path("profile/", views_privacy.profile, name="profile"),
@@ -12,4 +12,6 @@ urlpatterns = [
     path("export/zip/", views_privacy.export_zip, name="export-zip"),
     path("export/json/", views_privacy.export_json, name="export-json"),
     path("delete/", views_privacy.delete_account, name="delete-account"),
+    # Beside the spreadsheet import (feedback.urls_import, under /me/import/).
+    path("import/export/", views_restore.import_export, name="import-export"),
 ]

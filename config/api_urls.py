@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from artists.api import ExportView, LedgerEnrollmentViewSet, SignUpView, TokenView, WorkViewSet
+from artists.api_import import ExportZipView, ImportExportView
 from config import csp
 from config.api import NotFoundView
 from feedback.api import CompensationViewSet, ContributionViewSet
@@ -64,6 +65,8 @@ urlpatterns = [
     path("auth/signup/", SignUpView.as_view(), name="api-signup"),
     path("auth/token/", TokenView.as_view(), name="api-auth-token"),
     path("me/export/", ExportView.as_view(), name="api-my-export"),
+    path("me/export/zip/", ExportZipView.as_view(), name="api-my-export-zip"),
+    path("me/import/", ImportExportView.as_view(), name="api-my-import"),
     path("me/programs/propose/", ProgramProposalView.as_view(), name="api-propose-program"),
     path("evidence/<int:id>/file/", EvidenceFileView.as_view(), name="api-evidence-file"),
     # The organizations' right of reply (tracker.api_replies), beside the program catalogue.

@@ -111,7 +111,7 @@ def confirm(request, artist):
 
 @require_GET
 def template(request, kind: str):
-    if kind not in imports.COLUMNS:
+    if kind not in imports.TEMPLATE_ROWS:
         raise Http404("There is a template for contributions and for compensations only.")
     response = HttpResponse(imports.template_csv(kind), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{kind}.csv"'

@@ -16,24 +16,24 @@ Three steps, each a plain function that the web pages and `manage.py import_ledg
 The package is split by concern, each part using only the ones before it:
 
 - `reading`: decoding an uploaded file (`CsvFile`, `MAX_FILE_BYTES`), its delimiter and
-  header, the columns of each kind of file (`COLUMNS`, `CONTRIBUTIONS`, `COMPENSATIONS`)
-  and the template;
+  header, the columns of each kind of file (`COLUMNS`, `CONTRIBUTIONS`, `COMPENSATIONS`,
+  `ALLOCATIONS`) and the template;
+- `values`: each kind of cell checked and parsed (`RowProblems`, `decimal_value` …);
+- `rows`: the parsed rows and the `ImportPreview` that gathers them;
+- `exported`: an export's own columns (ids, currency) and its `allocations.csv`;
 - `checking`: every row checked against the artist's programs and the services' rules,
-  giving parsed rows and `RowError`s collected in an `ImportPreview` (`preview_import`);
+  giving parsed rows and `RowError`s collected in an `ImportPreview` (`preview_import`).
+  An export's own files import back: a contribution's `id` is a ref that compensations'
+  `contributions` column and `allocations.csv` name, `currency` must be the program's;
 - `writing`: the checked import written in one transaction under the artist's import
   lock (`import_ledger`, `lock_imports_of`).
 
 Callers import from `feedback.imports`; the names below are the ones they use.
 """
 
-from feedback.imports.checking import (
-    CompensationRow,
-    ContributionRow,
-    ImportPreview,
-    ProgramTotals,
-    preview_import,
-)
+from feedback.imports.checking import preview_import
 from feedback.imports.reading import (
+    ALLOCATIONS,
     COLUMNS,
     COMPENSATIONS,
     CONTRIBUTIONS,
@@ -44,9 +44,11 @@ from feedback.imports.reading import (
     RowError,
     template_csv,
 )
+from feedback.imports.rows import CompensationRow, ContributionRow, ImportPreview, ProgramTotals
 from feedback.imports.writing import ImportFailed, ImportRefused, import_ledger, lock_imports_of
 
 __all__ = [
+    "ALLOCATIONS",
     "COLUMNS",
     "COMPENSATIONS",
     "CONTRIBUTIONS",

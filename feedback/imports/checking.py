@@ -6,221 +6,37 @@ rows and every problem found, in file and line order. `_check` is shared with
 `feedback.imports.writing`, which runs it again under locks before writing.
 """
 
-import datetime as dt
-import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
+from feedback.imports.exported import as_id, check_allocations, check_currency, is_id, read_export_id
 from feedback.imports.reading import (
+    ALLOCATIONS,
     COLUMNS,
     COMPENSATIONS,
     CONTRIBUTIONS,
     CsvFile,
     RowError,
-    _normalize_name,
-    _read_table,
-    _Table,
+    Table,
+    read_table,
+)
+from feedback.imports.rows import CompensationRow, ContributionRow, ImportPreview
+from feedback.imports.values import (
+    RowProblems,
+    choice,
+    date_value,
+    decimal_value,
+    service_rule,
+    text_value,
+    yes_no,
 )
 from feedback.models import Compensation, Contribution
 from programs.models import Enrollment, Program
 from programs.selectors import enrollments_of, programs_open_to
 from programs.validation import not_before_opening, not_in_future, require_access_granted
 
-CENT = Decimal("0.01")
 MAX_REF_LENGTH = 100
-
-TRUE_WORDS = {"yes", "true", "1", "y"}
-FALSE_WORDS = {"no", "false", "0", "n", ""}
-DATE_FORMAT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-NUMBER_FORMAT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-# Larger than any id PostgreSQL's bigint can hold: cannot name a contribution.
-MAX_ID = 2**63 - 1
-
-
-@dataclass
-class ContributionRow:
-    line: int
-    enrollment: Enrollment
-    kind: str
-    title: str
-    description: str
-    hours_spent: Decimal
-    occurred_on: dt.date
-    requested_by_program: bool
-    ref: str
-
-    @property
-    def program(self) -> Program:
-        return self.enrollment.program
-
-
-@dataclass
-class CompensationRow:
-    line: int
-    enrollment: Enrollment
-    kind: str
-    amount: Decimal
-    paid_on: dt.date
-    note: str
-    pays_for: str
-    # What the amount is split across: refs of rows in this import and existing contributions.
-    paid_for_refs: list[str] = field(default_factory=list)
-    paid_for_existing: list[Contribution] = field(default_factory=list)
-
-    @property
-    def program(self) -> Program:
-        return self.enrollment.program
-
-    @property
-    def paid_for_count(self) -> int:
-        return len(self.paid_for_refs) + len(self.paid_for_existing)
-
-
-@dataclass
-class ProgramTotals:
-    program: Program
-    contributions: int = 0
-    hours: Decimal = Decimal("0")
-    compensations: int = 0
-    amount: Decimal = Decimal("0")
-    contributions_paid_for: int = 0
-
-
-@dataclass
-class ImportPreview:
-    contributions: list[ContributionRow]
-    compensations: list[CompensationRow]
-    errors: list[RowError]
-
-    @property
-    def is_valid(self) -> bool:
-        return not self.errors
-
-    @property
-    def allocation_count(self) -> int:
-        return sum(row.paid_for_count for row in self.compensations)
-
-    @property
-    def record_count(self) -> int:
-        """Rows written on commit: contributions, compensations and their allocations."""
-        return len(self.contributions) + len(self.compensations) + self.allocation_count
-
-    @property
-    def totals(self) -> list[ProgramTotals]:
-        by_program: dict[int, ProgramTotals] = {}
-        for row in self.contributions:
-            totals = by_program.setdefault(row.program.pk, ProgramTotals(row.program))
-            totals.contributions += 1
-            totals.hours += row.hours_spent
-        for row in self.compensations:
-            totals = by_program.setdefault(row.program.pk, ProgramTotals(row.program))
-            totals.compensations += 1
-            totals.amount += row.amount
-            totals.contributions_paid_for += row.paid_for_count
-        return sorted(by_program.values(), key=lambda t: (t.program.name, t.program.slug))
-
-
-# Checking values
-
-
-class _RowProblems:
-    """Collects the problems of one row, each prefixed with the column at fault."""
-
-    def __init__(self, file: CsvFile, line: int, errors: list[RowError]):
-        self.file, self.line, self.errors = file, line, errors
-        self.found = False
-
-    def add(self, column: str, message: str) -> None:
-        self.found = True
-        self.errors.append(RowError(self.file.name, self.line, f"{column}: {message}"))
-
-
-def _choice(value: str, choices: Iterable[str], column: str, problems: _RowProblems) -> str | None:
-    """A kind, given as its name (bug_report) or its label (Bug report), in any case."""
-    choices = list(choices)
-    normalized = _normalize_name(value)
-    if normalized in choices:
-        return normalized
-    if not value:
-        problems.add(column, f"Give one of: {', '.join(choices)}.")
-    else:
-        problems.add(column, f"{value!r} is not one of: {', '.join(choices)}.")
-    return None
-
-
-def _text(value: str, model, name: str, column: str, problems: _RowProblems, *, required: bool) -> str:
-    if required and not value:
-        problems.add(column, "This cannot be blank.")
-    max_length = model._meta.get_field(name).max_length
-    if max_length and len(value) > max_length:
-        problems.add(column, f"At most {max_length} characters (this has {len(value)}).")
-    return value
-
-
-def _decimal(value: str, model, name: str, column: str, problems: _RowProblems) -> Decimal | None:
-    """An exact decimal with a dot, at most to the cent, within the model field's limits."""
-    if not value:
-        problems.add(column, "Give a number, such as 12.50.")
-        return None
-    if not NUMBER_FORMAT.match(value):
-        hint = " Use a dot before the decimals, not a comma." if re.fullmatch(r"[+-]?\d*,\d+", value) else ""
-        problems.add(
-            column,
-            f"{value!r} is not a number. Write it like 12.50: digits and a dot, "
-            f"no currency sign or thousands separator.{hint}",
-        )
-        return None
-    number = Decimal(value)
-    try:
-        exact = number.quantize(CENT)
-    except InvalidOperation:
-        exact = number
-    if exact != number:
-        problems.add(column, f"{value!r} has more than 2 decimal places.")
-        return None
-    model_field = model._meta.get_field(name)
-    try:
-        model_field.run_validators(exact)
-    except ValidationError as error:
-        for message in error.messages:
-            problems.add(column, message.replace("Ensure that there are", "There can be"))
-        return None
-    return exact
-
-
-def _date(value: str, column: str, problems: _RowProblems) -> dt.date | None:
-    if not value:
-        problems.add(column, "Give a date written YYYY-MM-DD, such as 2025-03-14.")
-        return None
-    if not DATE_FORMAT.match(value):
-        problems.add(column, f"{value!r} is not a date written YYYY-MM-DD, such as 2025-03-14.")
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        problems.add(column, f"{value!r} is not a real date.")
-        return None
-
-
-def _service_rule(check: Callable[[], None], column: str, problems: _RowProblems) -> None:
-    """Run one of the checks the services share (programs.validation) and keep its message."""
-    try:
-        check()
-    except ValidationError as error:
-        for message in error.messages:
-            problems.add(column, message)
-
-
-def _yes_no(value: str, column: str, problems: _RowProblems) -> bool:
-    word = value.lower()
-    if word in TRUE_WORDS:
-        return True
-    if word not in FALSE_WORDS:
-        problems.add(column, f"{value!r} is not yes or no (true/false and 1/0 work too; blank means no).")
-    return False
 
 
 @dataclass
@@ -236,8 +52,10 @@ class _Checker:
     def __init__(self, context: _Context, errors: list[RowError]):
         self.context = context
         self.errors = errors
+        # Export ids of the compensations rows → the checked row (None when it has problems).
+        self.compensation_ids: dict[str, CompensationRow | None] = {}
 
-    def enrollment(self, slug: str, problems: _RowProblems) -> Enrollment | None:
+    def enrollment(self, slug: str, problems: RowProblems) -> Enrollment | None:
         context = self.context
         enrollment = context.enrollments.get(slug)
         if enrollment is None:
@@ -263,24 +81,24 @@ class _Checker:
         self, file: CsvFile, line: int, values: dict[str, str], refs: dict[str, tuple[int, Enrollment | None]]
     ) -> ContributionRow | None:
         """Check one contributions row and note its ref in `refs`; None when the row has problems."""
-        problems = _RowProblems(file, line, self.errors)
+        problems = RowProblems(file, line, self.errors)
         enrollment = self.enrollment(values["program"], problems)
-        kind = _choice(values["kind"], Contribution.Kind.values, "kind", problems)
-        title = _text(values["title"], Contribution, "title", "title", problems, required=True)
-        hours = _decimal(values["hours_spent"], Contribution, "hours_spent", "hours_spent", problems)
-        occurred_on = _date(values["occurred_on"], "occurred_on", problems)
+        kind = choice(values["kind"], Contribution.Kind.values, "kind", problems)
+        title = text_value(values["title"], Contribution, "title", "title", problems, required=True)
+        hours = decimal_value(values["hours_spent"], Contribution, "hours_spent", "hours_spent", problems)
+        occurred_on = date_value(values["occurred_on"], "occurred_on", problems)
         if occurred_on is not None and enrollment is not None:
-            _service_rule(lambda: not_in_future(occurred_on, "occurred_on"), "occurred_on", problems)
-            _service_rule(
+            service_rule(lambda: not_in_future(occurred_on, "occurred_on"), "occurred_on", problems)
+            service_rule(
                 lambda: not_before_opening(enrollment.program, occurred_on, "occurred_on"), "occurred_on", problems
             )
-        requested = _yes_no(values.get("requested_by_program", ""), "requested_by_program", problems)
-        description = _text(
+        requested = yes_no(values.get("requested_by_program", ""), "requested_by_program", problems)
+        description = text_value(
             values.get("description", ""), Contribution, "description", "description", problems, required=False
         )
         ref = values.get("ref", "")
         key = ref.casefold()
-        if _is_id(ref):
+        if is_id(ref):
             problems.add("ref", f"{ref!r} is only digits, which pays_for reads as a contribution id. Add a letter.")
         elif len(ref) > MAX_REF_LENGTH:
             problems.add("ref", f"At most {MAX_REF_LENGTH} characters.")
@@ -288,6 +106,8 @@ class _Checker:
             problems.add("ref", f"{ref!r} is already used on line {refs[key][0]}.")
         elif key:
             refs[key] = (line, enrollment)
+        # Only an id is all digits, so ids and refs share `refs` without meeting.
+        export_id = read_export_id(values.get("id", ""), refs, line, enrollment, problems)
         if problems.found:
             return None
         return ContributionRow(
@@ -300,6 +120,7 @@ class _Checker:
             occurred_on=occurred_on,
             requested_by_program=requested,
             ref=ref,
+            export_id=export_id,
         )
 
     def compensation(
@@ -310,19 +131,27 @@ class _Checker:
         refs: dict[str, tuple[int, Enrollment | None]],
         contributions_file: CsvFile | None,
     ) -> CompensationRow | None:
-        problems = _RowProblems(file, line, self.errors)
+        problems = RowProblems(file, line, self.errors)
         enrollment = self.enrollment(values["program"], problems)
-        kind = _choice(values["kind"], Compensation.Kind.values, "kind", problems)
-        amount = _decimal(values["amount"], Compensation, "amount", "amount", problems)
-        paid_on = _date(values["paid_on"], "paid_on", problems)
+        kind = choice(values["kind"], Compensation.Kind.values, "kind", problems)
+        amount = decimal_value(values["amount"], Compensation, "amount", "amount", problems)
+        paid_on = date_value(values["paid_on"], "paid_on", problems)
         if paid_on is not None:
-            _service_rule(lambda: not_in_future(paid_on, "paid_on"), "paid_on", problems)
-        note = _text(values.get("note", ""), Compensation, "note", "note", problems, required=False)
-        pays_for = values.get("pays_for", "")
-        paid_for_refs, paid_for_existing = self.paid_for(pays_for, enrollment, refs, contributions_file, problems)
+            service_rule(lambda: not_in_future(paid_on, "paid_on"), "paid_on", problems)
+        note = text_value(values.get("note", ""), Compensation, "note", "note", problems, required=False)
+        check_currency(values.get("currency", ""), enrollment, problems)
+        pays_for, column = values.get("pays_for", ""), "pays_for"
+        if values.get("contributions", ""):
+            if pays_for:
+                problems.add("contributions", "Give pays_for or contributions (an export's ids), not both.")
+            pays_for, column = values["contributions"], "contributions"
+        paid_for_refs, paid_for_existing = self.paid_for(
+            pays_for, enrollment, refs, contributions_file, problems, column=column
+        )
+        export_id = read_export_id(values.get("id", ""), self.compensation_ids, line, enrollment, problems)
         if problems.found:
             return None
-        return CompensationRow(
+        row = CompensationRow(
             line=line,
             enrollment=enrollment,
             kind=kind,
@@ -332,7 +161,11 @@ class _Checker:
             pays_for=pays_for,
             paid_for_refs=paid_for_refs,
             paid_for_existing=paid_for_existing,
+            export_id=export_id,
         )
+        if export_id:
+            self.compensation_ids[export_id] = row
+        return row
 
     def paid_for(
         self,
@@ -340,10 +173,13 @@ class _Checker:
         enrollment: Enrollment | None,
         refs: dict[str, tuple[int, Enrollment | None]],
         contributions_file: CsvFile | None,
-        problems: _RowProblems,
+        problems: RowProblems,
+        *,
+        column: str = "pays_for",
     ) -> tuple[list[str], list[Contribution]]:
         """Resolve `pays_for`: refs of this import's contributions, or ids of existing ones,
-        always of the compensation's own enrollment."""
+        always of the compensation's own enrollment. An export's `contributions` column
+        names ids of its contributions.csv, uploaded with it, or of existing ones."""
         paid_for_refs: list[str] = []
         paid_for_existing: list[Contribution] = []
         seen: set[str] = set()
@@ -353,58 +189,54 @@ class _Checker:
                 continue
             key = entry.casefold()
             if key in seen:
-                problems.add("pays_for", f"{entry!r} is listed twice.")
+                problems.add(column, f"{entry!r} is listed twice.")
                 continue
             seen.add(key)
-            if key in refs:
+            # In pays_for, digits are ids already in the ledger, never an export's.
+            if key in refs and (column == "contributions" or not is_id(key)):
                 ref_line, ref_enrollment = refs[key]
                 if enrollment is not None and ref_enrollment is not None and ref_enrollment != enrollment:
                     problems.add(
-                        "pays_for",
+                        column,
                         f"{entry!r} (line {ref_line} of {contributions_file.name}) is a contribution to "
                         f"{ref_enrollment.program.name}, not {program_name}.",
                     )
                 paid_for_refs.append(key)
-            elif _is_id(entry):
-                existing = self.context.existing.get(_as_id(entry))
-                if existing is None or enrollment is None or existing.enrollment_id != enrollment.pk:
-                    problems.add("pays_for", f"You have no contribution with id {entry} in {program_name}.")
+            elif is_id(entry):
+                existing = self.context.existing.get(as_id(entry))
+                if column == "contributions" and existing is None and contributions_file is None:
+                    problems.add(
+                        column,
+                        f"{entry} is the id of a row of the export's contributions.csv: upload that file "
+                        "together with this one.",
+                    )
+                elif existing is None or enrollment is None or existing.enrollment_id != enrollment.pk:
+                    problems.add(column, f"You have no contribution with id {entry} in {program_name}.")
                 else:
                     paid_for_existing.append(existing)
             elif contributions_file is None:
                 problems.add(
-                    "pays_for",
+                    column,
                     f"{entry!r} is not a contribution id. Refs name rows of a contributions file uploaded "
                     "with this one.",
                 )
             else:
-                problems.add("pays_for", f"No row of {contributions_file.name} has the ref {entry!r}.")
+                problems.add(column, f"No row of {contributions_file.name} has the ref {entry!r}.")
         return paid_for_refs, paid_for_existing
 
 
-def _is_id(value: str) -> bool:
-    return value.isascii() and value.isdigit()
-
-
-def _as_id(value: str) -> int | None:
-    """The id a pays_for entry of digits names, or None when no row can have it."""
-    if len(value) > len(str(MAX_ID)) or int(value) > MAX_ID:
-        return None
-    return int(value)
-
-
-def _pays_for_ids(tables: list[_Table]) -> set[int]:
+def _pays_for_ids(tables: list[Table]) -> set[int]:
     ids = set()
     for table in tables:
         for _line, values in table.rows:
-            for entry in values.get("pays_for", "").split(";"):
+            for entry in f"{values.get('pays_for', '')};{values.get('contributions', '')}".split(";"):
                 entry = entry.strip()
-                if _is_id(entry) and (number := _as_id(entry)) is not None:
+                if is_id(entry) and (number := as_id(entry)) is not None:
                     ids.add(number)
     return ids
 
 
-def _load_context(artist, tables: list[_Table], *, lock: bool) -> _Context:
+def _load_context(artist, tables: list[Table], *, lock: bool) -> _Context:
     enrollments = enrollments_of(artist)
     if lock:
         enrollments = enrollments.select_for_update(of=("self",))
@@ -423,13 +255,25 @@ def _load_context(artist, tables: list[_Table], *, lock: bool) -> _Context:
     return _Context(enrollments=by_slug, open_programs=open_programs, existing=existing)
 
 
-def _check(artist, contributions: CsvFile | None, compensations: CsvFile | None, *, lock: bool) -> ImportPreview:
+def _check(
+    artist,
+    contributions: CsvFile | None,
+    compensations: CsvFile | None,
+    *,
+    lock: bool,
+    allocations: CsvFile | None = None,
+) -> ImportPreview:
     errors: list[RowError] = []
-    contribution_table = _read_table(contributions, COLUMNS[CONTRIBUTIONS], errors) if contributions else None
-    compensation_table = _read_table(compensations, COLUMNS[COMPENSATIONS], errors) if compensations else None
+    contribution_table = read_table(contributions, COLUMNS[CONTRIBUTIONS], errors) if contributions else None
+    compensation_table = read_table(compensations, COLUMNS[COMPENSATIONS], errors) if compensations else None
     tables = [t for t in (contribution_table, compensation_table) if t is not None]
     if not tables:
         raise ValueError("Give a contributions file, a compensations file or both.")
+    allocation_table = None
+    if allocations is not None:
+        if not (contributions and compensations):
+            raise ValueError("An allocations file goes with the contributions and compensations files it links.")
+        allocation_table = read_table(allocations, COLUMNS[ALLOCATIONS], errors)
     if not errors and not any(t.rows for t in tables):
         for table in tables:
             errors.append(RowError(table.file.name, 2, "There are no rows under the header: nothing to import."))
@@ -446,6 +290,9 @@ def _check(artist, contributions: CsvFile | None, compensations: CsvFile | None,
         for line, values in compensation_table.rows:
             if (row := checker.compensation(compensations, line, values, refs, contributions)) is not None:
                 preview.compensations.append(row)
+    if allocation_table is not None and compensation_table is not None:
+        check_allocations(allocation_table, compensations, checker.compensation_ids, refs, errors)
+        tables.append(allocation_table)
     # Problems in file order, then line order (a stable sort keeps a row's problems in column order).
     file_order = {table.file.name: position for position, table in reversed(list(enumerate(tables)))}
     errors.sort(key=lambda e: (file_order.get(e.file, 0), e.line))
@@ -453,7 +300,12 @@ def _check(artist, contributions: CsvFile | None, compensations: CsvFile | None,
 
 
 def preview_import(
-    *, artist, contributions: CsvFile | None = None, compensations: CsvFile | None = None
+    *,
+    artist,
+    contributions: CsvFile | None = None,
+    compensations: CsvFile | None = None,
+    allocations: CsvFile | None = None,
 ) -> ImportPreview:
-    """Read and check the files without writing anything."""
-    return _check(artist, contributions, compensations, lock=False)
+    """Read and check the files without writing anything. `allocations` (an export's
+    allocations.csv, with its contributions and compensations) gives the exact parts."""
+    return _check(artist, contributions, compensations, lock=False, allocations=allocations)

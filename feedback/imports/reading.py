@@ -1,9 +1,9 @@
 """Reading the uploaded CSV files of an import: decoding, delimiters, the header.
 
 `CsvFile` is one file as uploaded; `COLUMNS` names the columns each kind of file
-(`CONTRIBUTIONS`, `COMPENSATIONS`) takes; `_read_table` turns a file into numbered rows of
-{column: value}, reporting what cannot be read as `RowError`s, a cell PostgreSQL could not
-store (a NUL character) included. `template_csv` writes the
+(`CONTRIBUTIONS`, `COMPENSATIONS`, an export's `ALLOCATIONS`) takes; `read_table` turns a
+file into numbered rows of {column: value}, reporting what cannot be read as `RowError`s,
+a cell PostgreSQL could not store (a NUL character) included. `template_csv` writes the
 downloadable example of each file.
 """
 
@@ -21,15 +21,27 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 
 CONTRIBUTIONS = "contributions"
 COMPENSATIONS = "compensations"
+ALLOCATIONS = "allocations"
 
 
 @dataclass(frozen=True)
 class Columns:
+    """The columns of one kind of file. `required` and `optional` are the ones a person
+    writes (the template's); `exported` are the columns "download my data" adds, read to
+    import an export back (artists.exports.TABLES); `ignored` are export columns that carry
+    no record (figures computed on the day of the export), accepted by name and never read."""
+
     required: tuple[str, ...]
     optional: tuple[str, ...]
+    exported: tuple[str, ...] = ()
+    ignored: tuple[str, ...] = ()
 
     @property
     def all(self) -> tuple[str, ...]:
+        return self.required + self.optional + self.exported
+
+    @property
+    def written(self) -> tuple[str, ...]:
         return self.required + self.optional
 
 
@@ -37,11 +49,18 @@ COLUMNS = {
     CONTRIBUTIONS: Columns(
         required=("program", "kind", "title", "hours_spent", "occurred_on"),
         optional=("requested_by_program", "description", "ref"),
+        # The export's id: a ref that compensations' contributions and allocations name.
+        exported=("id",),
     ),
     COMPENSATIONS: Columns(
         required=("program", "kind", "amount", "paid_on"),
         optional=("note", "pays_for"),
+        # id: named by allocations; currency: checked against the program's; contributions:
+        # the ids of the export's contributions it pays for.
+        exported=("id", "currency", "contributions"),
     ),
+    # The exact parts of each compensation (the export's allocations.csv), by export ids.
+    ALLOCATIONS: Columns(required=("compensation", "contribution", "amount"), optional=()),
 }
 
 TEMPLATE_ROWS = {
@@ -109,14 +128,14 @@ class RowError:
 def template_csv(kind: str) -> str:
     """The example file for `contributions` or `compensations`: the header and two rows."""
     out = io.StringIO()
-    writer = csv_safe.DictWriter(out, fieldnames=COLUMNS[kind].all, lineterminator="\r\n")
+    writer = csv_safe.DictWriter(out, fieldnames=COLUMNS[kind].written, lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(TEMPLATE_ROWS[kind])
     return out.getvalue()
 
 
 @dataclass
-class _Table:
+class Table:
     file: CsvFile
     rows: list[tuple[int, dict[str, str]]]
 
@@ -132,9 +151,9 @@ def _sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _read_table(file: CsvFile, columns: Columns, errors: list[RowError]) -> _Table:
+def read_table(file: CsvFile, columns: Columns, errors: list[RowError]) -> Table:
     """Decode a file and return its rows as {column: stripped value}, numbered like a spreadsheet."""
-    table = _Table(file, [])
+    table = Table(file, [])
 
     def problem(line: int, message: str) -> None:
         errors.append(RowError(file.name, line, message))
@@ -158,7 +177,7 @@ def _read_table(file: CsvFile, columns: Columns, errors: list[RowError]) -> _Tab
         if not _header_is_usable(names, columns, problem):
             return table
         for line, cells in enumerate(reader, start=2):
-            values = [cell.strip() for cell in cells]
+            values = [_unescaped(cell.strip()) for cell in cells]
             if not any(values):
                 continue
             if any(values[len(names) :]):
@@ -180,6 +199,15 @@ def _read_table(file: CsvFile, columns: Columns, errors: list[RowError]) -> _Tab
     except csv.Error as error:
         problem(line + 1, f"The file cannot be read as CSV here ({error}).")
     return table
+
+
+def _unescaped(cell: str) -> str:
+    """A cell as written before config.csv_safe kept a spreadsheet from running it: the
+    quote it put before `=`, `+`, `-`, `@` … is taken off again, so an export's text comes
+    back as it was (and the next export escapes it again)."""
+    if cell.startswith("'") and cell[1:].startswith(csv_safe.DANGEROUS_FIRST):
+        return cell[1:]
+    return cell
 
 
 # What PostgreSQL cannot keep in a text column: the NUL character, and (in UTF-8) a lone
@@ -215,13 +243,8 @@ def _header_is_usable(names: list[str], columns: Columns, problem: Callable[[int
             problem(1, f"The column {name} appears twice.")
             usable = False
         seen.add(name)
-        if name not in columns.all:
-            hint = (
-                " The import only adds new records; to refer to a row of this import, give it a ref."
-                if name == "id"
-                else ""
-            )
-            problem(1, f"Unknown column {name!r}. The columns are: {', '.join(columns.all)}.{hint}")
+        if name not in columns.all and name not in columns.ignored:
+            problem(1, f"Unknown column {name!r}. The columns are: {', '.join(columns.written)}.")
             usable = False
     missing = [name for name in columns.required if name not in seen]
     if missing:

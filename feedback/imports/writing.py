@@ -12,8 +12,9 @@ from collections.abc import Callable
 
 from django.db import DatabaseError, connection, transaction
 
-from feedback.imports.checking import ImportPreview, _check
+from feedback.imports.checking import _check
 from feedback.imports.reading import CsvFile, RowError
+from feedback.imports.rows import ImportPreview
 from feedback.models import Compensation, CompensationAllocation, Contribution
 from feedback.services import split_by_hours
 
@@ -48,6 +49,7 @@ def import_ledger(
     artist,
     contributions: CsvFile | None = None,
     compensations: CsvFile | None = None,
+    allocations: CsvFile | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> ImportPreview:
     """Check the files again and write every row, or nothing.
@@ -58,7 +60,7 @@ def import_ledger(
     try:
         with transaction.atomic():
             lock_imports_of(artist)
-            preview = _check(artist, contributions, compensations, lock=True)
+            preview = _check(artist, contributions, compensations, lock=True, allocations=allocations)
             if not preview.is_valid:
                 raise ImportRefused(preview.errors)
             _write(preview, on_progress)
@@ -97,7 +99,11 @@ def _write(preview: ImportPreview, on_progress: Callable[[int, int], None] | Non
         for row in preview.contributions
     ]
     save(Contribution, contributions)
-    by_ref = {row.ref.casefold(): c for row, c in zip(preview.contributions, contributions, strict=True) if row.ref}
+    by_ref = {}
+    for row, contribution in zip(preview.contributions, contributions, strict=True):
+        for key in (row.ref.casefold(), row.export_id):
+            if key:
+                by_ref[key] = contribution
 
     compensations = [
         Compensation(enrollment=row.enrollment, kind=row.kind, amount=row.amount, paid_on=row.paid_on, note=row.note)
@@ -107,11 +113,15 @@ def _write(preview: ImportPreview, on_progress: Callable[[int, int], None] | Non
 
     allocations = []
     for row, compensation in zip(preview.compensations, compensations, strict=True):
-        paid_for = [by_ref[key] for key in row.paid_for_refs] + row.paid_for_existing
-        if not paid_for:
+        if row.exact_parts is not None:
+            # An export's allocations, reproduced as they were rather than split again.
+            parts = {by_ref[key].pk: amount for key, amount in row.exact_parts.items()}
+        elif paid_for := [by_ref[key] for key in row.paid_for_refs] + row.paid_for_existing:
+            # The same split as record_compensation, computed on the saved ids.
+            parts = split_by_hours(compensation.amount, paid_for)
+        else:
             continue
-        # The same split as record_compensation, computed on the saved ids.
-        for contribution_id, part in split_by_hours(compensation.amount, paid_for).items():
+        for contribution_id, part in parts.items():
             allocations.append(
                 CompensationAllocation(compensation=compensation, contribution_id=contribution_id, amount=part)
             )

@@ -338,7 +338,7 @@ def test_duplicate_refs_are_named_on_the_later_line(artist):
         ("program,kind,title,occurred_on", "contributions.csv:1: Missing column: hours_spent."),
         ("program,title,occurred_on", "contributions.csv:1: Missing columns: kind, hours_spent."),
         (CONTRIBUTIONS_HEADER + ",colour", "contributions.csv:1: Unknown column 'colour'."),
-        ("id," + CONTRIBUTIONS_HEADER, "The import only adds new records"),
+        ("identifier," + CONTRIBUTIONS_HEADER, "contributions.csv:1: Unknown column 'identifier'."),
         (CONTRIBUTIONS_HEADER + ",title", "contributions.csv:1: The column title appears twice."),
     ],
 )
