@@ -29,6 +29,7 @@ TABLES = {
         "username",
         "email",
         "joined_at",
+        "reminders",
     ],
     # The owed columns are what each program owes on the day of the export (feedback.owed).
     "enrollments": [
@@ -103,6 +104,7 @@ def artist_records(artist: Artist) -> dict[str, list[dict]]:
                 username=user.get_username() if user else "",
                 email=user.email if user else "",
                 joined_at=artist.created_at,
+                reminders=artist.reminders,
             )
         ],
         "enrollments": [

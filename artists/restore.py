@@ -61,7 +61,7 @@ COLUMNS = {
     "profile": Columns(
         required=(),
         optional=("public_name", "disciplines", "country"),
-        ignored=("handle", "show_public_name", "username", "email", "joined_at"),
+        ignored=("handle", "show_public_name", "username", "email", "joined_at", "reminders"),
     ),
     "enrollments": Columns(
         required=("program",),
