@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "pghistory",
     "axes",
     "csp",
+    "django_otp",  # two-factor sign-in (artists.twofactor)
+    "django_otp.plugins.otp_totp",
     "programs",
     "artists",
     "feedback",
@@ -95,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.otp_device: the session's second factor
     # Who (the user's id) and where (the path) for the audit trail, on every write request;
     # it also catches the user DRF authenticates later, in the view.
     "pghistory.middleware.HistoryMiddleware",
@@ -324,6 +327,11 @@ if LOGIN_FAILURE_LIMIT < 1:
 LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
 if LOGIN_COOLOFF_MINUTES < 1:
     raise ImproperlyConfigured("LOGIN_COOLOFF_MINUTES must be at least 1.")
+# Two-factor sign-in (artists.twofactor): after n wrong codes (authenticator or recovery) an
+# account waits FACTOR × 2^(n-1) s; the password step is good for TWO_FACTOR_PENDING_SECONDS.
+OTP_TOTP_ISSUER = "Early-Access Tracker"
+OTP_TOTP_THROTTLE_FACTOR = RECOVERY_CODE_THROTTLE_FACTOR = env_int("OTP_THROTTLE_FACTOR", 1)
+TWO_FACTOR_PENDING_SECONDS = env_int("TWO_FACTOR_PENDING_SECONDS", 300)
 AXES_ENABLED = True
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
