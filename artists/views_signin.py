@@ -9,11 +9,12 @@ import time
 
 import django_otp
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth import get_user_model, login, update_session_auth_hash
+from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model, login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
-from django.contrib.auth.views import LoginView, redirect_to_login
+from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -130,6 +131,21 @@ def recovered_password(request):
 
 
 def admin_login(request):
-    """The admin's own login form would sign in with the password alone: it sends staff to
-    the site's login, which asks for the second factor where the account has one."""
-    return redirect_to_login(request.GET.get("next") or reverse("admin:index"), reverse("login"))
+    """The admin's login page, as Django's admin draws it (admin.site.login), but signing in
+    through SignInView: an account with two-factor sign-in goes on to the second step
+    instead of into the admin with its password alone."""
+    if request.method == "GET" and admin.site.has_permission(request):
+        return redirect("admin:index")
+    context = {
+        **admin.site.each_context(request),
+        "title": "Log in",
+        "subtitle": None,
+        "app_path": request.get_full_path(),
+        "username": request.user.get_username(),
+    }
+    if REDIRECT_FIELD_NAME not in request.GET and REDIRECT_FIELD_NAME not in request.POST:
+        context[REDIRECT_FIELD_NAME] = reverse("admin:index")
+    view = SignInView.as_view(
+        extra_context=context, authentication_form=AdminAuthenticationForm, template_name="admin/login.html"
+    )
+    return view(request)

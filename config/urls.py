@@ -9,7 +9,7 @@ admin.site.site_title = "Early-Access Tracker"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    # The admin's own login would skip the second factor: staff sign in on the site's login.
+    # The admin's login form, signing in through the site's login: it asks for the second factor.
     path("admin/login/", admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("accounts/", include("artists.urls_accounts")),

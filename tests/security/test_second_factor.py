@@ -94,14 +94,28 @@ def staff_with_two_factor():
 
 
 def test_the_admin_login_cannot_skip_the_second_factor(staff_with_two_factor):
+    _, device = staff_with_two_factor
     client = Client()
 
     response = client.post(reverse("admin:login"), {"username": "boss", "password": PASSWORD, "next": "/admin/"})
 
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('login')}?next=/admin/"
+    assert response["Location"] == reverse("login-code")
     assert "_auth_user_id" not in client.session
     assert client.get("/admin/")["Location"].startswith(reverse("admin:login"))
+    second = client.post(reverse("login-code"), {"code": current_code(device)})
+    assert second["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+def test_the_admin_login_still_signs_in_staff_without_two_factor():
+    factories.UserFactory(username="curator", is_staff=True)
+    client = Client()
+
+    response = client.post(reverse("admin:login"), {"username": "curator", "password": PASSWORD, "next": "/admin/"})
+
+    assert response["Location"] == "/admin/"
+    assert "_auth_user_id" in client.session
 
 
 def test_staff_reach_the_admin_only_after_both_steps(staff_with_two_factor):
