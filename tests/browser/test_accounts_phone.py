@@ -14,6 +14,15 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 375, "height": 812}
 
 
+@pytest.fixture
+def refusals(page):
+    """Console messages about the Content-Security-Policy: the QR code and every page must
+    show under the site's policy."""
+    seen: list[str] = []
+    page.on("console", lambda message: seen.append(message.text) if "Content Security Policy" in message.text else None)
+    return seen
+
+
 def fits_the_phone(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
     for box in page.locator("main form, main ol, main figure, main h1").evaluate_all(
@@ -27,7 +36,7 @@ def log_out(page) -> None:
     expect(page.get_by_role("link", name="Log in")).to_be_visible()
 
 
-def test_sign_up_without_an_email_then_get_back_in_with_a_recovery_code(page, screenshot):
+def test_sign_up_without_an_email_then_get_back_in_with_a_recovery_code(page, screenshot, refusals):
     page.set_viewport_size(PHONE)
     page.goto("/accounts/signup/")
     expect(page.get_by_text("nobody can give you the account back")).to_be_visible()
@@ -67,9 +76,10 @@ def test_sign_up_without_an_email_then_get_back_in_with_a_recovery_code(page, sc
     expect(page.get_by_text("You have 9 recovery codes left.")).to_be_visible()
     screenshot("accounts-phone-375-ledger")
     fits_the_phone(page)
+    assert refusals == []
 
 
-def test_turn_on_two_factor_then_sign_in_with_the_second_step(page, screenshot):
+def test_turn_on_two_factor_then_sign_in_with_the_second_step(page, screenshot, refusals):
     user = factories.ArtistFactory(user__username="mira").user
     page.set_viewport_size(PHONE)
     page.goto("/accounts/login/")
@@ -111,3 +121,4 @@ def test_turn_on_two_factor_then_sign_in_with_the_second_step(page, screenshot):
 
     expect(page.get_by_role("heading", name="You have not added a program yet")).to_be_visible()
     expect(page.get_by_text("Signed in as mira")).to_be_visible()
+    assert refusals == []
