@@ -92,7 +92,8 @@ class SignUpView(AuthView):
         answer["token"] = token.key
         if signed_up.recovery_codes:
             answer["recovery_codes"] = signed_up.recovery_codes
-        return Response(answer, status=status.HTTP_201_CREATED)
+        # A token and perhaps recovery codes: no cache may keep this answer.
+        return Response(answer, status=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
 
 
 class TokenRequestSerializer(RejectUnknownFieldsMixin, AuthTokenSerializer):

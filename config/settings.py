@@ -327,9 +327,9 @@ if LOGIN_FAILURE_LIMIT < 1:
 LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
 if LOGIN_COOLOFF_MINUTES < 1:
     raise ImproperlyConfigured("LOGIN_COOLOFF_MINUTES must be at least 1.")
-# Two-factor sign-in (artists.twofactor): after n wrong codes (authenticator or recovery) an
-# account waits FACTOR × 2^(n-1) s; the password step is good for TWO_FACTOR_PENDING_SECONDS.
-OTP_TOTP_ISSUER = "Early-Access Tracker"
+# Two-factor sign-in (artists.twofactor): after n wrong codes an account waits FACTOR × 2^(n-1) s;
+# the password step is good for TWO_FACTOR_PENDING_SECONDS; the admin never shows a device's key.
+OTP_TOTP_ISSUER, OTP_ADMIN_HIDE_SENSITIVE_DATA = "Early-Access Tracker", True
 OTP_TOTP_THROTTLE_FACTOR = RECOVERY_CODE_THROTTLE_FACTOR = env_int("OTP_THROTTLE_FACTOR", 1)
 TWO_FACTOR_PENDING_SECONDS = env_int("TWO_FACTOR_PENDING_SECONDS", 300)
 AXES_ENABLED = True

@@ -31,6 +31,7 @@ def test_signup_without_an_email_answers_ten_recovery_codes_and_a_working_token(
     codes = body["recovery_codes"]
     assert len(codes) == len(set(codes)) == 10
     assert all(len(code) == 11 and code[5] == "-" for code in codes)
+    assert response["Cache-Control"] == "no-store"
     assert get_user_model().objects.get(username="mira").email == ""
     me = APIClient()
     me.credentials(HTTP_AUTHORIZATION=f"Token {body['token']}")

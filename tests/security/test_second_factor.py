@@ -144,3 +144,12 @@ def test_a_half_signed_in_session_reaches_no_page_and_no_api():
     api.cookies = client.cookies
     assert api.get("/api/v1/me/contributions/").status_code in (401, 403)
     assert api.get("/api/v1/me/export/").status_code in (401, 403)
+
+
+def test_the_admin_never_shows_an_authenticator_key(staff_client):
+    device, _ = turn_on_two_factor(factories.UserFactory(username="mira"))
+
+    response = staff_client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+
+    assert response.status_code == 200
+    assert device.key not in response.content.decode()
