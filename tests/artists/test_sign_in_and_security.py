@@ -288,3 +288,31 @@ def test_turning_off_two_factor_needs_the_password_and_a_code(client):
 
     assert off.status_code == 302
     assert not twofactor.has_two_factor(user)
+
+
+def test_the_new_password_page_needs_a_recovery_sign_in_just_before(client):
+    anonymous = client.get(reverse("recovered-password"))
+    client.force_login(factories.ArtistFactory().user)
+    signed_in = client.get(reverse("recovered-password"))
+    refused = client.post(reverse("recovered-password"), NEW_PASSWORD)
+
+    assert anonymous["Location"].startswith(reverse("login"))
+    assert signed_in["Location"] == reverse("password_change")
+    assert refused["Location"] == reverse("password_change")
+
+
+def test_an_account_without_an_artist_profile_can_turn_on_two_factor(client):
+    advocate = factories.UserFactory(username="ada")
+    client.force_login(advocate)
+
+    assert client.get(reverse("two-factor-on")).status_code == 200
+    device = TOTPDevice.objects.get(user=advocate, confirmed=False)
+    assert client.post(reverse("two-factor-on"), {"code": current_code(device)}).status_code == 200
+    assert twofactor.has_two_factor(advocate)
+
+
+def test_the_recovery_sign_in_page_is_open_to_anyone_and_never_cached(client):
+    response = client.get(reverse("recovery-sign-in"))
+
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
