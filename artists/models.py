@@ -165,8 +165,19 @@ class RecoveryCodes(ThrottlingMixin, Device):
         verbose_name = "recovery code set"
         constraints = [models.UniqueConstraint(fields=["user"], name="recovery_codes_one_set_per_user")]
 
+    # The wait stops doubling at factor × 2^9 s (8.5 minutes by default): the recovery page
+    # needs only a username, and an endless doubling would let anyone who knows it keep the
+    # owner out. At one guess per wait, 50-bit codes stay out of reach.
+    MAX_THROTTLE_DOUBLINGS = 10
+
     def get_throttle_factor(self) -> int:
         return settings.RECOVERY_CODE_THROTTLE_FACTOR
+
+    def throttle_increment(self, commit=True):
+        super().throttle_increment(commit=False)
+        self.throttling_failure_count = min(self.throttling_failure_count, self.MAX_THROTTLE_DOUBLINGS)
+        if commit:
+            self.save()
 
     def verify_token(self, token) -> bool:
         """Use up `token` if it is one of the set's unused codes. django-otp's throttle

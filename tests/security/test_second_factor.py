@@ -60,6 +60,25 @@ def test_each_checked_wrong_recovery_code_doubles_the_wait(client):
     assert code_errors(refused) == [f"{WAIT} 16 seconds and try again."]
 
 
+def test_the_wait_for_recovery_codes_stops_doubling_so_nobody_can_keep_the_owner_out(client):
+    user = factories.UserFactory(username="mira", email="")
+    codes = twofactor.new_recovery_codes(user=user)
+    long_ago = timezone.now() - dt.timedelta(days=1)
+
+    for _ in range(30):
+        recover(client, "aaaaa-bbbbb")
+        RecoveryCodes.objects.filter(user=user).update(throttling_failure_timestamp=long_ago)
+    RecoveryCodes.objects.filter(user=user).update(throttling_failure_timestamp=timezone.now())
+    refused = recover(client, codes[0])
+    RecoveryCodes.objects.filter(user=user).update(
+        throttling_failure_timestamp=timezone.now() - dt.timedelta(minutes=9)
+    )
+    owner = recover(client, codes[0])
+
+    assert code_errors(refused) == [f"{WAIT} 512 seconds and try again."]
+    assert owner.status_code == 302 and owner["Location"] == reverse("recovered-password")
+
+
 def test_guessing_the_authenticator_code_at_the_second_step_is_throttled(client):
     user = factories.UserFactory(username="mira")
     device, _ = turn_on_two_factor(user)
