@@ -2,6 +2,7 @@
 them, the artist's enrollments with what each program owes them, and the download of
 everything the tracker holds about the artist."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -15,7 +16,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from artists import services
+from artists import services, twofactor
 from artists.exports import artist_records
 from artists.models import ApprovalDecision, Work
 from config.api import ArtistRecordsViewSet, IsArtist, RejectUnknownFieldsMixin, service_errors
@@ -48,7 +49,14 @@ class AuthView(APIView):
 
 class SignUpSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     username = serializers.CharField(max_length=150, help_text="Your login name: letters, digits and @ . + - _")
-    email = serializers.EmailField(help_text="Your email address.")
+    email = serializers.EmailField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Optional; only used for password resets. Without one, the answer carries recovery codes: "
+        "no password reset by email, no reminder emails, and if you lose both password and codes nobody can "
+        "recover the account.",
+    )
     password = serializers.CharField(
         write_only=True,
         style={"input_type": "password"},
@@ -61,28 +69,44 @@ class SignedUpSerializer(serializers.Serializer):
     username = serializers.CharField(help_text="Your login name.")
     handle = serializers.CharField(help_text="Your public pseudonym.")
     token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+    recovery_codes = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Only when no email was given: 10 one-time codes, each signs in once in place of the password "
+        "(or of the second factor). Shown only in this answer: save them.",
+    )
 
 
 class SignUpView(AuthView):
-    """Create a login with its artist profile, and an API token for it."""
+    """Create a login with its artist profile, and an API token for it. The email is
+    optional; an address already on another account is accepted like a fresh one."""
 
     @extend_schema(request=SignUpSerializer, responses={201: SignedUpSerializer})
     def post(self, request):
         signup = SignUpSerializer(data=request.data)
         signup.is_valid(raise_exception=True)
         with transaction.atomic(), service_errors():
-            artist = services.sign_up_artist(**signup.validated_data)
-            token = Token.objects.create(user=artist.user)
-        return Response(
-            {"username": artist.user.get_username(), "handle": artist.handle, "token": token.key},
-            status=status.HTTP_201_CREATED,
-        )
+            signed_up = twofactor.sign_up(**signup.validated_data)
+            token = Token.objects.create(user=signed_up.artist.user)
+        answer = {"username": signed_up.artist.user.get_username(), "handle": signed_up.artist.handle}
+        answer["token"] = token.key
+        if signed_up.recovery_codes:
+            answer["recovery_codes"] = signed_up.recovery_codes
+        # A token and perhaps recovery codes: no cache may keep this answer.
+        return Response(answer, status=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
 
 
 class TokenRequestSerializer(RejectUnknownFieldsMixin, AuthTokenSerializer):
     username = serializers.CharField(write_only=True, help_text="Your login name.")
     password = serializers.CharField(
         write_only=True, trim_whitespace=False, style={"input_type": "password"}, help_text="Your password."
+    )
+    otp = serializers.CharField(
+        write_only=True,
+        required=False,
+        max_length=40,
+        help_text="Only for accounts with two-factor sign-in: the 6-digit code your authenticator app shows now, "
+        "or one of your recovery codes (each works once).",
     )
     token = serializers.CharField(read_only=True, help_text="Not sent: the answer carries the token.")
 
@@ -94,7 +118,9 @@ class TokenSerializer(serializers.Serializer):
 class TokenView(AuthView):
     """Exchange a username and password for the account's API token. After
     LOGIN_FAILURE_LIMIT wrong passwords for an account from one address, that account's
-    sign-in from that address answers 429 until the cool-off ends or staff unlock it."""
+    sign-in from that address answers 429 until the cool-off ends or staff unlock it.
+    An account with two-factor sign-in also sends `otp`; without it, or with a wrong one,
+    the answer is 400 with a message under `otp`, and wrong codes make the account wait."""
 
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
     def post(self, request):
@@ -104,7 +130,16 @@ class TokenView(AuthView):
             if getattr(request, "axes_locked_out", False):
                 return lockout_json()
             raise ValidationError(credentials.errors)
-        token, _ = Token.objects.get_or_create(user=credentials.validated_data["user"])
+        user = credentials.validated_data["user"]
+        if twofactor.has_two_factor(user):
+            otp = credentials.validated_data.get("otp", "")
+            if not otp:
+                raise ValidationError({"otp": [twofactor.NEEDS_SECOND_FACTOR]})
+            try:
+                twofactor.check_second_factor(user=user, code=otp)
+            except DjangoValidationError as error:
+                raise ValidationError({"otp": [*error.messages, twofactor.NEEDS_SECOND_FACTOR]}) from None
+        token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
 

@@ -4,7 +4,11 @@ from django.contrib.auth import password_validation
 
 class SignUpForm(forms.Form):
     username = forms.CharField(max_length=150, help_text="What you log in with. Never shown to others.")
-    email = forms.EmailField(help_text="Only used to reset your password.")
+    email = forms.EmailField(
+        required=False,
+        help_text="Only used to reset your password and for reminders you ask for; never shown to anyone. "
+        "You can leave it out: see below what that means.",
+    )
     handle = forms.CharField(
         max_length=40,
         help_text="Your pseudonymous name on the tracker: 3 to 40 letters, digits, dots, dashes or underscores. "

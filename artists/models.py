@@ -5,6 +5,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils.crypto import constant_time_compare
+from django_otp.models import Device, ThrottlingMixin
 
 from config.audit import audit_trail
 
@@ -181,3 +183,48 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder to {self.artist} for the week of {self.week:%Y-%m-%d}"
+
+
+class RecoveryCodes(ThrottlingMixin, Device):
+    """An account's set of one-time recovery codes, as a django-otp device so that its
+    matching and per-account throttling are django-otp's own. Only a keyed SHA-256 digest
+    of each code is stored (artists.twofactor): a copy of the database lets nobody sign in."""
+
+    salt = models.CharField(max_length=32, help_text="Mixed into each code's digest, new with every set.")
+    digests = ArrayField(models.CharField(max_length=64), default=list, blank=True)
+
+    class Meta(Device.Meta):
+        verbose_name = "recovery code set"
+        constraints = [models.UniqueConstraint(fields=["user"], name="recovery_codes_one_set_per_user")]
+
+    # The wait stops doubling at factor × 2^9 s (8.5 minutes by default): the recovery page
+    # needs only a username, and an endless doubling would let anyone who knows it keep the
+    # owner out. At one guess per wait, 50-bit codes stay out of reach.
+    MAX_THROTTLE_DOUBLINGS = 10
+
+    def get_throttle_factor(self) -> int:
+        return settings.RECOVERY_CODE_THROTTLE_FACTOR
+
+    def throttle_increment(self, commit=True):
+        super().throttle_increment(commit=False)
+        self.throttling_failure_count = min(self.throttling_failure_count, self.MAX_THROTTLE_DOUBLINGS)
+        if commit:
+            self.save()
+
+    def verify_token(self, token) -> bool:
+        """Use up `token` if it is one of the set's unused codes. django-otp's throttle
+        refuses to look while the account waits out its last wrong codes."""
+        from artists.twofactor import recovery_code_digest
+
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        digest = recovery_code_digest(salt=self.salt, code=token)
+        matching = [d for d in self.digests if constant_time_compare(d, digest)]
+        if not matching:
+            self.throttle_increment(commit=True)
+            return False
+        self.digests = [d for d in self.digests if d != matching[0]]
+        self.throttle_reset(commit=False)
+        self.save()
+        return True

@@ -77,13 +77,15 @@ def create_artist(
 def sign_up_artist(
     *,
     username: str,
-    email: str,
     password: str,
     handle: str,
+    email: str = "",
     disciplines: list[str] | tuple[str, ...] = (),
     country: str = "",
 ) -> Artist:
-    """Create a login and its artist profile together, or neither."""
+    """Create a login and its artist profile together, or neither. The email is optional,
+    and an address already on another account is accepted like any other: refusing it
+    would tell anyone who tries an address whether its owner has an account here."""
     User = get_user_model()
     username, email = (username or "").strip(), (email or "").strip()
     user = User(username=username, email=email)
@@ -92,12 +94,6 @@ def sign_up_artist(
         user.full_clean(exclude=["password"])
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    if not email:
-        errors.setdefault("email", []).append("Give an email address, for password resets.")
-    elif User.objects.filter(email__iexact=email).exists():
-        errors.setdefault("email", []).append(
-            "An account with this email address exists; log in or reset its password."
-        )
     try:
         validate_password(password, user)
     except ValidationError as exc:

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "pghistory",
     "axes",
     "csp",
+    "django_otp",  # two-factor sign-in (artists.twofactor)
+    "django_otp.plugins.otp_totp",
     "programs",
     "artists",
     "feedback",
@@ -95,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.otp_device: the session's second factor
     # Who (the user's id) and where (the path) for the audit trail, on every write request;
     # it also catches the user DRF authenticates later, in the view.
     "pghistory.middleware.HistoryMiddleware",
@@ -208,46 +211,25 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 # The beat schedule, in one place: every flag rule at least hourly, spread over the hour.
+# Each flag rule's minute of the hour (mass revocation every 15 minutes).
+FLAG_RULE_MINUTES = {
+    "unpaid_feedback": "5",
+    "uncompensated_promotion": "10",
+    "mass_revocation": "*/15",
+    "revoked_with_unpaid_work": "20",
+    "revoked_without_reason": "25",
+    "approval_overdue": "30",
+    "undefined_terms": "35",
+    "perks_instead_of_pay": "40",
+}
 CELERY_BEAT_SCHEDULE = {
-    "scan-unpaid-feedback": {
-        "task": "tracker.tasks.scan_flags",
-        "schedule": crontab(minute="5"),
-        "kwargs": {"rule": "unpaid_feedback"},
-    },
-    "scan-uncompensated-promotion": {
-        "task": "tracker.tasks.scan_flags",
-        "schedule": crontab(minute="10"),
-        "kwargs": {"rule": "uncompensated_promotion"},
-    },
-    "scan-mass-revocation": {
-        "task": "tracker.tasks.scan_flags",
-        "schedule": crontab(minute="*/15"),
-        "kwargs": {"rule": "mass_revocation"},
-    },
-    "scan-revoked-with-unpaid-work": {
-        "task": "tracker.tasks.scan_flags",
-        "schedule": crontab(minute="20"),
-        "kwargs": {"rule": "revoked_with_unpaid_work"},
-    },
-    "scan-revoked-without-reason": {
-        "task": "tracker.tasks.scan_flags",
-        "schedule": crontab(minute="25"),
-        "kwargs": {"rule": "revoked_without_reason"},
-    },
-    "scan-approval-overdue": {
-        "task": "tracker.tasks.scan_flags",
-        "schedule": crontab(minute="30"),
-        "kwargs": {"rule": "approval_overdue"},
-    },
-    "scan-undefined-terms": {
-        "task": "tracker.tasks.scan_flags",
-        "schedule": crontab(minute="35"),
-        "kwargs": {"rule": "undefined_terms"},
-    },
-    "scan-perks-instead-of-pay": {
-        "task": "tracker.tasks.scan_flags",
-        "schedule": crontab(minute="40"),
-        "kwargs": {"rule": "perks_instead_of_pay"},
+    **{
+        f"scan-{rule.replace('_', '-')}": {
+            "task": "tracker.tasks.scan_flags",
+            "schedule": crontab(minute=minute),
+            "kwargs": {"rule": rule},
+        }
+        for rule, minute in FLAG_RULE_MINUTES.items()
     },
     # A write that changes what the rules see is scanned within a minute.
     "scan-on-change": {"task": "tracker.tasks.scan_flags_if_changed", "schedule": crontab(minute="*")},
@@ -332,6 +314,11 @@ if LOGIN_FAILURE_LIMIT < 1:
 LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
 if LOGIN_COOLOFF_MINUTES < 1:
     raise ImproperlyConfigured("LOGIN_COOLOFF_MINUTES must be at least 1.")
+# Two-factor sign-in (artists.twofactor): after n wrong codes an account waits FACTOR × 2^(n-1) s;
+# the password step is good for TWO_FACTOR_PENDING_SECONDS; the admin never shows a device's key.
+OTP_TOTP_ISSUER, OTP_ADMIN_HIDE_SENSITIVE_DATA = "Early-Access Tracker", True
+OTP_TOTP_THROTTLE_FACTOR = RECOVERY_CODE_THROTTLE_FACTOR = env_int("OTP_THROTTLE_FACTOR", 1)
+TWO_FACTOR_PENDING_SECONDS = env_int("TWO_FACTOR_PENDING_SECONDS", 300)
 AXES_ENABLED = True
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
