@@ -22,7 +22,7 @@ def test_a_new_artist_joins_a_program_logs_work_and_a_payment_and_sees_the_total
 
     page.goto("/accounts/signup/")
     page.get_by_label("Username").fill("mira")
-    page.get_by_label("Email").fill("mira@example.org")
+    page.get_by_role("textbox", name="Email (optional)").fill("mira@example.org")
     page.get_by_label("Handle").fill("mira_paints")
     page.get_by_label("Password", exact=True).fill("a-long-enough-passphrase")
     page.get_by_label("Password again").fill("a-long-enough-passphrase")
