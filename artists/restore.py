@@ -66,17 +66,11 @@ COLUMNS = {
     "enrollments": Columns(
         required=("program",),
         optional=("id", "granted_on"),
+        # The program's name and the figures the export computes (status, what is owed), and
+        # a verification column, which a file may never set.
         ignored=(
-            "program_name",
-            "status",
+            *(column for column in TABLES["enrollments"] if column not in ("program", "id", "granted_on")),
             "verification",
-            "owed",
-            "owed_currency",
-            "owed_rate",
-            "owed_rate_source",
-            "hours_due_unpaid",
-            "due_unpaid_contributions",
-            "unpaid_hours_not_yet_due",
         ),
     ),
     "access_events": Columns(
