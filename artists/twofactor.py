@@ -207,7 +207,12 @@ def set_email(*, user, email: str, password: str) -> None:
     require_password(user=user, password=password)
     user.email = (email or "").strip()
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["email"])
+    with transaction.atomic():
+        user.save(update_fields=["email"])
+        if not user.email:
+            # Weekly reminders need an address (artists.reminders): without one they are off,
+            # and the profile says so rather than showing a choice that sends nothing.
+            Artist.objects.filter(user=user).update(reminders=Artist.Reminders.NONE)
 
 
 @dataclass(frozen=True)

@@ -234,6 +234,23 @@ def test_removing_and_adding_the_email_needs_the_password(client):
     assert user.email == "new@example.org"
 
 
+def test_removing_the_email_turns_weekly_reminders_off(client):
+    artist = factories.ArtistFactory(user__email="mira@example.org", reminders="weekly")
+    client.force_login(artist.user)
+
+    client.post(reverse("security-email"), {"email": "new@example.org", "password": PASSWORD})
+    artist.refresh_from_db()
+    assert artist.reminders == "weekly"
+
+    client.post(reverse("security-email"), {"email": "", "password": PASSWORD})
+    artist.refresh_from_db()
+    assert artist.reminders == "none"
+    assert (
+        "Reminders are sent by email, and your account has no email address."
+        in client.get(reverse("profile")).content.decode()
+    )
+
+
 def test_new_recovery_codes_need_the_password_and_replace_the_old_ones(client):
     user = factories.UserFactory(username="mira")
     old = twofactor.new_recovery_codes(user=user)
