@@ -39,7 +39,11 @@ class ExportZipView(APIView):
         return HttpResponse(
             exports.export_zip(artist),
             content_type=ZIP_TYPES[1] if asks_for_bytes else ZIP_TYPES[0],
-            headers={"Content-Disposition": f'attachment; filename="early-access-tracker-{artist.handle}.zip"'},
+            # Everything about one artist: no cache on the way may keep a copy.
+            headers={
+                "Content-Disposition": f'attachment; filename="early-access-tracker-{artist.handle}.zip"',
+                "Cache-Control": "private, no-store",
+            },
         )
 
 

@@ -72,8 +72,10 @@ def test_an_account_without_an_artist_profile_is_refused(method, url):
 
 def test_the_zip_download_is_the_artists_own_export(exported, newcomer):
     """Another artist's records never come with one's own download."""
-    mine = tables_of(newcomer.get("/api/v1/me/export/zip/").content)
+    response = newcomer.get("/api/v1/me/export/zip/")
+    mine = tables_of(response.content)
     assert mine["contributions"] == [] and mine["enrollments"] == []
+    assert response["Cache-Control"] == "private, no-store"
     assert len(exported["contributions"]) == 6
 
 
