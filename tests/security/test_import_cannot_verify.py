@@ -59,3 +59,23 @@ def test_an_export_cannot_take_another_accounts_handle_or_email(exported):
     artist.refresh_from_db()
     assert artist.handle.startswith("artist_")
     assert artist.user.email != "someone@example.org"
+
+
+def test_the_companys_own_account_exports_nothing_of_a_tester_in_its_program():
+    """The company opens an artist account in its own program and downloads "its" export: the
+    zip holds its own records only, never a tester's beside it in the same program."""
+    tester = artist_with_everything()
+    program = tester.enrollments.first().program
+    company = factories.ArtistFactory(handle="company_plant")
+    factories.EnrollmentFactory(artist=company, program=program)
+    client = APIClient()
+    client.force_authenticate(company.user)
+
+    response = client.get("/api/v1/me/export/zip/")
+
+    assert response.status_code == 200
+    tables = tables_of(response.content)
+    assert [row["handle"] for row in tables["profile"]] == ["company_plant"]
+    assert [row["program"] for row in tables["enrollments"]] == [program.slug]
+    assert tables["contributions"] == [] and tables["compensations"] == [] and tables["works"] == []
+    assert tester.handle.encode() not in response.content
